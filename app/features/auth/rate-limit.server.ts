@@ -1,0 +1,68 @@
+import { sql } from "kysely";
+import type { Executor } from "../../../db/client.ts";
+
+/**
+ * Fixed-window counters kept in the database, so that every app process
+ * sharing it enforces the same limit.
+ */
+export interface RateRule {
+  /** Short name of the limited act, e.g. "sign_in". */
+  name: string;
+  max: number;
+  windowSeconds: number;
+}
+
+export const rateRules = {
+  signInPerIp: { name: "sign_in:ip", max: 30, windowSeconds: 15 * 60 },
+  signInPerAccount: { name: "sign_in:account", max: 10, windowSeconds: 15 * 60 },
+  resetPerIp: { name: "reset:ip", max: 10, windowSeconds: 60 * 60 },
+  resetPerAccount: { name: "reset:account", max: 3, windowSeconds: 60 * 60 },
+  invitePerIp: { name: "invite:ip", max: 60, windowSeconds: 60 * 60 },
+  invitePerAccount: { name: "invite:account", max: 30, windowSeconds: 60 * 60 },
+} satisfies Record<string, RateRule>;
+
+export interface RateCheck {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+/** Counts one hit against `rule` for `subject`; refuses once the window's budget is spent. */
+export async function hitRateLimit(db: Executor, rule: RateRule, subject: string, now = new Date()): Promise<RateCheck> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const key = `${rule.name}:${subject.toLowerCase()}`;
+  const row = await db
+    .insertInto("rateLimits")
+    .values({ key, windowStart, hits: 1 })
+    .onConflict((oc) => oc.columns(["key", "windowStart"]).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
+    .returning("hits")
+    .executeTakeFirstOrThrow();
+  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
+  return { allowed: row.hits <= rule.max, retryAfterSeconds };
+}
+
+/** Checks several limits; every one is counted so that an attacker cannot dodge one by tripping another. */
+export async function hitRateLimits(
+  db: Executor,
+  checks: Array<[RateRule, string]>,
+  now = new Date(),
+): Promise<RateCheck> {
+  let result: RateCheck = { allowed: true, retryAfterSeconds: 0 };
+  for (const [rule, subject] of checks) {
+    const check = await hitRateLimit(db, rule, subject, now);
+    if (!check.allowed) {
+      result = { allowed: false, retryAfterSeconds: Math.max(result.retryAfterSeconds, check.retryAfterSeconds) };
+    }
+  }
+  return result;
+}
+
+export async function purgeExpiredRateLimits(db: Executor, now = new Date()): Promise<void> {
+  const dayAgo = new Date(now.getTime() - 24 * 3600 * 1000);
+  await db.deleteFrom("rateLimits").where("windowStart", "<", dayAgo).execute();
+}
+
+export function formatRetryAfter(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}

@@ -1,0 +1,41 @@
+import nodemailer from "nodemailer";
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/**
+ * Sends through SMTP_URL when set; without it, writes each message to the
+ * server log so that a local install can still follow invitation and reset links.
+ */
+export function createMailer(options: { smtpUrl?: string; from: string; log?: (line: string) => void }): Mailer {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (!options.smtpUrl) {
+    return {
+      async send(message) {
+        log(
+          [
+            "── e-mail (SMTP_URL non défini : message écrit dans le journal) ──",
+            `À : ${message.to}`,
+            `Objet : ${message.subject}`,
+            "",
+            message.text,
+            "──",
+          ].join("\n"),
+        );
+      },
+    };
+  }
+  const transport = nodemailer.createTransport(options.smtpUrl);
+  return {
+    async send(message) {
+      await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
+    },
+  };
+}

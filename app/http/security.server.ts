@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import helmet from "helmet";
+
+export function assignCspNonce(_req: Request, res: Response, next: NextFunction): void {
+  res.locals.cspNonce = randomBytes(16).toString("base64");
+  next();
+}
+
+/**
+ * Security headers. Scripts run only from our origin or with the request's
+ * nonce; in development Vite's client needs inline scripts and its socket.
+ */
+export function securityHeaders(options: { development: boolean }) {
+  const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce}'`;
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: options.development ? ["'self'", "'unsafe-inline'"] : ["'self'", nonce],
+        styleSrc: ["'self'", ...(options.development ? ["'unsafe-inline'"] : [])],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'", ...(options.development ? ["ws:", "wss:"] : [])],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: "same-origin" },
+  });
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cross-site request forgery: the session cookie is SameSite=Lax, and every
+ * state-changing request must also come from one of our own origins
+ * (docs/decisions/003-csrf.md).
+ */
+export function requireSameOrigin(options: { publicUrl?: string }) {
+  const configured = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const own = `${req.protocol}://${req.get("host")}`;
+    const claimed = req.get("origin") ?? originOf(req.get("referer"));
+    if (claimed && (claimed === own || claimed === configured)) return next();
+    res
+      .status(403)
+      .type("text/plain; charset=utf-8")
+      .send("Requête refusée : elle ne provient pas de Tablée. Rechargez la page et réessayez.");
+  };
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

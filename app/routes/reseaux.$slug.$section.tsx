@@ -1,0 +1,59 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useParams } from "@remix-run/react";
+import { EmptySection } from "../components/empty-section.tsx";
+import { notFound } from "../features/auth/guards.server.ts";
+import { requireNetworkMember } from "../features/network/access.server.ts";
+
+/**
+ * Sections announced in the navigation whose features come in later issues.
+ * Each gets a route of its own when built; remove its entry here then.
+ */
+const upcomingSections: Record<string, { title: string; lead: string; meanwhile: string }> = {
+  "tables-rondes": {
+    title: "Tables rondes",
+    lead: "Les tables rondes inter-CCAS du réseau apparaîtront ici : la commune d'accueil à tour de rôle, l'ordre du jour construit en commun, les présences et les comptes rendus.",
+    meanwhile: "En attendant, l'annuaire du réseau donne les contacts de chaque CCAS pour organiser la prochaine rencontre.",
+  },
+  veille: {
+    title: "Veille réglementaire",
+    lead: "La veille réglementaire et sociale partagée du réseau sera rassemblée ici : textes, dates d'effet et références officielles.",
+    meanwhile: "Aucune page de veille n'a encore été rédigée dans ce réseau.",
+  },
+  fiches: {
+    title: "Fiches pratiques",
+    lead: "Les fiches pratiques décrivent comment un CCAS a mené une action : lutte contre l'isolement, hébergement d'urgence, portage de repas…",
+    meanwhile: "Aucune fiche pratique n'a encore été partagée dans ce réseau.",
+  },
+  achats: {
+    title: "Achats groupés",
+    lead: "Les achats groupés du réseau seront suivis ici : recensement des besoins, offres des prestataires, répartition des coûts. Chaque CCAS doit présenter son analyse des besoins sociaux (ABS) en 2027.",
+    meanwhile: "Aucun achat groupé n'est en cours dans ce réseau.",
+  },
+  recherche: {
+    title: "Recherche",
+    lead: "La recherche portera sur toutes les pages du réseau : veille, fiches pratiques, ordres du jour et comptes rendus.",
+    meanwhile: "Il n'y a encore aucun contenu à rechercher dans ce réseau.",
+  },
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Page introuvable"} — Tablée` }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requireNetworkMember(context, request, params.slug);
+  const section = upcomingSections[params.section ?? ""];
+  if (!section) throw notFound();
+  return section;
+}
+
+export default function UpcomingSection() {
+  const section = useLoaderData<typeof loader>();
+  const { slug } = useParams();
+  return (
+    <EmptySection title={section.title} lead={section.lead}>
+      <p>{section.meanwhile}</p>
+      <p>
+        <Link to={`/reseaux/${slug}/annuaire`}>Consulter l'annuaire des CCAS du réseau</Link>
+      </p>
+    </EmptySection>
+  );
+}

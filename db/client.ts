@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import { CamelCasePlugin, Kysely, PGliteDialect, type Transaction } from "kysely";
+import { PostgresJSDialect } from "kysely-postgres-js";
+import postgres from "postgres";
+import type { Database } from "./schema.ts";
+
+export type DB = Kysely<Database>;
+/** Feature functions take either the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: DB;
+  kind: "pglite" | "postgres";
+  /** Present on the embedded database: used by tests to clone a prepared state. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { databaseUrl: string; maxConnections?: number }
+  | { dataDir: string }
+  | { pglite: PGlite };
+
+const pgliteExtensions = { unaccent, pg_trgm };
+
+/** Opens the embedded database in `dataDir` (created on first use). */
+export async function openPglite(dataDir: string): Promise<PGlite> {
+  // PGlite creates only the last folder of its path.
+  mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  return PGlite.create({ dataDir, extensions: pgliteExtensions });
+}
+
+/** An embedded database restored from a `dumpDataDir()` archive: a fast clone for tests. */
+export async function openPgliteFromDump(dump: Blob): Promise<PGlite> {
+  return PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions });
+}
+
+export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const plugins = [new CamelCasePlugin()];
+  if ("databaseUrl" in target) {
+    const client = postgres(target.databaseUrl, {
+      max: target.maxConnections ?? 10,
+      onnotice: () => {},
+      // PGlite returns int8 as numbers; make the server client agree so both backends behave alike.
+      types: {
+        int8AsNumber: {
+          to: 20,
+          from: [20],
+          serialize: (value: number | bigint) => String(value),
+          parse: (value: string) => Number(value),
+        },
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  const pglite = "pglite" in target ? target.pglite : await openPglite(target.dataDir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
+  return { db, kind: "pglite", pglite, close: () => db.destroy() };
+}
+
+/** Runs `work` in a transaction, joining the caller's when there already is one. */
+export function inTransaction<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : (db as DB).transaction().execute(work);
+}

@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from "kysely/migration";
+import * as m0001 from "./0001_foundation.ts";
+
+/**
+ * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
+ * under vitest, and a static list also works inside the bundled server.
+ * Add each new migration here, in order.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,179 @@
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { ConfigError, loadConfig, type AppConfig } from "./app/config.server.ts";
+import type { TableeLoadContext } from "./app/context.ts";
+import { purgeExpiredRateLimits } from "./app/features/auth/rate-limit.server.ts";
+import { purgeExpiredSessions } from "./app/features/auth/sessions.server.ts";
+import { createMailer, type Mailer } from "./app/features/mail/mailer.server.ts";
+import { assignCspNonce, requireSameOrigin, securityHeaders } from "./app/http/security.server.ts";
+import { loadSession } from "./app/http/session.server.ts";
+import { createDb, type DatabaseHandle } from "./db/client.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { describeDemoAccounts, seedDemo } from "./db/seed/demo.ts";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export interface StartOptions {
+  config: AppConfig;
+  /** An already opened database (tests); otherwise opened from the configuration. */
+  database?: DatabaseHandle;
+  mailer?: Mailer;
+  log?: (line: string) => void;
+  /** Port 0 picks a free one (tests). */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  httpServer: Server;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const database = options.database ?? (await createDb(config.database));
+  const { db } = database;
+  await migrateToLatest(db);
+  if (config.seedDemo) {
+    const seeded = await seedDemo(db);
+    if (seeded.created) log(`Données de démonstration créées : ${seeded.networks.map((n) => n.name).join(", ")}.`);
+  }
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
+  const development = config.env === "development";
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.use(compression());
+  app.use(assignCspNonce);
+  app.use(securityHeaders({ development }));
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let closeVite = async () => {};
+  if (development) {
+    const vite = await import("vite").then((module) =>
+      module.createServer({ root, server: { middlewareMode: true } }),
+    );
+    app.use(vite.middlewares);
+    build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    closeVite = () => vite.close();
+  } else {
+    const clientDir = path.join(root, "build/client");
+    app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(clientDir, { maxAge: "1h" }));
+    build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
+  }
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.selectFrom("networks").select("id").limit(1).execute();
+      res.type("text/plain").send("ok");
+    } catch {
+      res.status(503).type("text/plain").send("base de données indisponible");
+    }
+  });
+
+  app.use(requireSameOrigin({ publicUrl: config.publicUrl }));
+  app.use(loadSession(db, config.sessionSecret));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: development ? "development" : "production",
+      getLoadContext: (req, res) => ({
+        db,
+        mailer,
+        session: res.locals.session,
+        sessionSecret: config.sessionSecret,
+        cspNonce: res.locals.cspNonce,
+        clientIp: req.ip ?? null,
+        baseUrl: config.publicUrl ?? `${req.protocol}://${req.get("host")}`,
+        databaseKind: database.kind,
+      }) satisfies TableeLoadContext,
+    }),
+  );
+  // Last resort: an error outside Remix (database down while reading the session...) gets a French page, never a stack.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log(`Erreur : ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (res.headersSent) return res.end();
+    res
+      .status(503)
+      .type("text/html; charset=utf-8")
+      .send(
+        '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Service momentanément indisponible — Tablée</title>' +
+          "<h1>Service momentanément indisponible</h1><p>Tablée ne peut pas répondre pour l'instant. Réessayez dans quelques instants.</p></html>",
+      );
+  });
+
+  const httpServer = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? config.port, config.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+
+  const housekeeping = setInterval(() => {
+    Promise.all([purgeExpiredSessions(db), purgeExpiredRateLimits(db)]).catch((error) =>
+      log(`Nettoyage des sessions impossible : ${String(error)}`),
+    );
+  }, 3600 * 1000);
+  housekeeping.unref();
+
+  return {
+    url,
+    httpServer,
+    database,
+    async close() {
+      clearInterval(housekeeping);
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await closeVite();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = await startServer({ config });
+  const where = "databaseUrl" in config.database ? "PostgreSQL (DATABASE_URL)" : `base embarquée PGlite (${config.dataDir})`;
+  console.log(`Tablée est prête sur ${server.url} — ${where}.`);
+  if (config.seedDemo) console.log(describeDemoAccounts());
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} reçu : arrêt propre de Tablée…`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error(`Tablée n'a pas pu démarrer : ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,61 @@
+import { loadConfig } from "../../app/config.server.ts";
+import type { MailMessage, Mailer } from "../../app/features/mail/mailer.server.ts";
+import type { DatabaseHandle } from "../../db/client.ts";
+import { startServer, type RunningServer } from "../../server.ts";
+import { createTestDatabase } from "./database.ts";
+
+export class MailBox implements Mailer {
+  readonly messages: MailMessage[] = [];
+  async send(message: MailMessage) {
+    this.messages.push(message);
+  }
+  /** The last link to this address whose path starts with `prefix`. */
+  lastLink(to: string, prefix: string): string {
+    for (const message of [...this.messages].reverse()) {
+      if (message.to !== to) continue;
+      const match = message.text.match(new RegExp(`https?://\\S+${prefix}\\S+`));
+      if (match) return match[0];
+    }
+    throw new Error(`Aucun lien ${prefix} envoyé à ${to}`);
+  }
+}
+
+export interface TestApp {
+  server: RunningServer;
+  database: DatabaseHandle;
+  mailbox: MailBox;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real app (production build, real database copy) on a free port. */
+export async function startTestApp(options: { mailer?: Mailer; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const mailbox = new MailBox();
+  const config = loadConfig({
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+    DATA_DIR: "/tmp/tablee-test-unused",
+    TABLEE_DEMO: "0",
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const server = await startServer({
+    config,
+    database,
+    mailer: options.mailer ?? mailbox,
+    port: 0,
+    log: () => {},
+  });
+  return {
+    server,
+    database,
+    mailbox,
+    url: server.url,
+    async close() {
+      await server.close();
+      await database.close();
+    },
+  };
+}
