@@ -15,6 +15,7 @@ import { loadSession } from "./app/http/session.server.ts";
 import { createDb, type DatabaseHandle } from "./db/client.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { describeDemoAccounts, seedDemo } from "./db/seed/demo.ts";
+import { attachRealtime, type Realtime } from "./realtime/server.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -26,12 +27,15 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Port 0 picks a free one (tests). */
   port?: number;
+  /** Compaction and release timings of co-edited documents (tests shorten them). */
+  realtime?: { compactAfterUpdates?: number; compactAfterQuietMs?: number; releaseAfterIdleMs?: number };
 }
 
 export interface RunningServer {
   url: string;
   httpServer: Server;
   database: DatabaseHandle;
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const development = config.env === "development";
 
   const app = express();
+  // socket.io must attach before the HTTP handlers run, so it answers /socket.io/ itself.
+  const httpServer = createServer(app);
+  const realtime = attachRealtime(httpServer, {
+    db,
+    sessionSecret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    databaseUrl: "databaseUrl" in config.database ? config.database.databaseUrl : undefined,
+    log,
+    registry: options.realtime,
+  });
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(compression());
@@ -96,6 +110,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         clientIp: req.ip ?? null,
         baseUrl: config.publicUrl ?? `${req.protocol}://${req.get("host")}`,
         databaseKind: database.kind,
+        realtime,
       }) satisfies TableeLoadContext,
     }),
   );
@@ -112,7 +127,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       );
   });
 
-  const httpServer = createServer(app);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(options.port ?? config.port, config.host, resolve);
@@ -132,12 +146,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url,
     httpServer,
     database,
+    realtime,
     async close() {
       clearInterval(housekeeping);
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      httpServer.closeIdleConnections();
+      const closing = realtime.close();
+      httpServer.closeAllConnections();
+      await closing;
       await closeVite();
       if (!options.database) await database.close();
     },

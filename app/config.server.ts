@@ -7,9 +7,11 @@ import { z } from "zod";
  * Every setting Tablée reads from its environment, checked once at start-up.
  * README.md documents each of them; keep both in step.
  */
+const PORT_MESSAGE = "attendu : un numéro de port entre 1 et 65535";
+
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  NODE_ENV: z.enum(["development", "production", "test"], "attendu : development, production ou test").default("production"),
+  PORT: z.coerce.number(PORT_MESSAGE).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z
     .string()
@@ -21,12 +23,12 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "doit commencer par smtp:// ou smtps://").optional(),
   MAIL_FROM: z.string().min(3).default("Tablée <no-reply@tablee.local>"),
   UPLOAD_DIR: z.string().min(1).optional(),
-  TABLEE_DEMO: z.enum(["0", "1"]).optional(),
+  TABLEE_DEMO: z.enum(["0", "1"], "attendu : 0 ou 1").optional(),
   TRUST_PROXY: z
     .string()
     .regex(/^(0|1|true|false|\d+|loopback|[\d.:/, a-f]+)$/i, "attendu : 0, 1, un nombre de relais ou des adresses")
     .default("loopback"),
-  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"], "attendu : silent, error, info ou debug").default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -51,7 +53,7 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws a ConfigError naming each wrong variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
   );

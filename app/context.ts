@@ -1,6 +1,7 @@
 import type { DB } from "../db/client.ts";
 import type { SessionContext } from "./features/auth/sessions.server.ts";
 import type { Mailer } from "./features/mail/mailer.server.ts";
+import type { Realtime } from "../realtime/server.ts";
 
 /** What the Express server hands to every loader and action (see server.ts). */
 export interface TableeLoadContext {
@@ -13,6 +14,8 @@ export interface TableeLoadContext {
   /** Origin used in links sent by e-mail: PUBLIC_URL, or the request's own. */
   baseUrl: string;
   databaseKind: "pglite" | "postgres";
+  /** Co-editing: the documents held in memory and the sockets to broadcast to. */
+  realtime: Realtime;
 }
 
 declare module "@remix-run/node" {

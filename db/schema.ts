@@ -107,6 +107,53 @@ export interface AuditEventsTable {
   createdAt: CreatedAt;
 }
 
+export type DocumentKind = "note" | "wiki" | "practice" | "minutes" | "agenda_notes";
+export type DocumentVisibility = "network" | "organisation";
+export type RevisionReason = "auto" | "manual" | "event" | "restore";
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  networkId: string;
+  kind: DocumentKind;
+  title: string;
+  ownerOrganisationId: string | null;
+  visibility: Generated<DocumentVisibility>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export interface DocumentUpdatesTable {
+  id: Generated<number>;
+  documentId: string;
+  update: Uint8Array;
+  userId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface DocumentSnapshotsTable {
+  documentId: string;
+  state: Uint8Array;
+  lastUpdateId: number;
+  contentJson: ColumnType<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>;
+  contentHtml: string;
+  contentText: string;
+  updatedAt: Generated<Date>;
+}
+
+export interface DocumentRevisionsTable {
+  id: Generated<number>;
+  documentId: string;
+  label: string;
+  reason: RevisionReason;
+  state: Uint8Array;
+  contentJson: ColumnType<Record<string, unknown>, Record<string, unknown>, never>;
+  contentHtml: string;
+  contentText: string;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -117,6 +164,10 @@ export interface Database {
   passwordResets: PasswordResetsTable;
   rateLimits: RateLimitsTable;
   auditEvents: AuditEventsTable;
+  documents: DocumentsTable;
+  documentUpdates: DocumentUpdatesTable;
+  documentSnapshots: DocumentSnapshotsTable;
+  documentRevisions: DocumentRevisionsTable;
 }
 
 export type Network = Selectable<NetworksTable>;
@@ -126,3 +177,4 @@ export type OrganisationUpdate = Updateable<OrganisationsTable>;
 export type User = Selectable<UsersTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type Document = Selectable<DocumentsTable>;

@@ -47,7 +47,12 @@ export function requireSameOrigin(options: { publicUrl?: string }) {
     if (SAFE_METHODS.has(req.method)) return next();
     const own = `${req.protocol}://${req.get("host")}`;
     const claimed = req.get("origin") ?? originOf(req.get("referer"));
-    if (claimed && (claimed === own || claimed === configured)) return next();
+    if (claimed && (claimed === own || claimed === configured)) {
+      // Remix refuses (500) an action whose Origin differs from the Host it sees: behind a proxy that
+      // rewrites Host, tell it the public host that PUBLIC_URL names.
+      if (claimed !== own) req.headers["x-forwarded-host"] = new URL(claimed).host;
+      return next();
+    }
     res
       .status(403)
       .type("text/plain; charset=utf-8")

@@ -46,7 +46,7 @@ export default function Directory() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="responsive-table">
             <caption>{entries.length} CCAS membres du réseau</caption>
             <thead>
               <tr>
@@ -66,9 +66,9 @@ export default function Directory() {
                       {entry.postalCodes.join(", ")} {entry.communeName}
                     </span>
                   </th>
-                  <td>{entry.population}</td>
-                  <td>{entry.address ?? <span className="muted">non renseignée</span>}</td>
-                  <td>
+                  <td data-label="Population">{entry.population}</td>
+                  <td data-label="Adresse">{entry.address ?? <span className="muted">non renseignée</span>}</td>
+                  <td data-label="Contacts">
                     {entry.contacts.length ? <ContactList contacts={entry.contacts} /> : <span className="muted">aucun contact inscrit</span>}
                   </td>
                 </tr>

@@ -169,7 +169,7 @@ export default function Members() {
 
       <h2>{coordinator ? "Toutes les personnes inscrites" : "Personnes inscrites de votre CCAS"}</h2>
       <div className="table-wrap">
-        <table>
+        <table className="responsive-table">
           <caption className="visually-hidden">Membres</caption>
           <thead>
             <tr>
@@ -187,12 +187,12 @@ export default function Members() {
                   <br />
                   <span className="muted">{member.email}</span>
                 </th>
-                <td>{member.organisationName}</td>
-                <td>
+                <td data-label="CCAS">{member.organisationName}</td>
+                <td data-label="Rôle">
                   {member.deactivatedAt ? <span className="badge badge--off">désactivé</span> : roleLabels[member.role]}
                 </td>
                 {coordinator ? (
-                  <td>
+                  <td data-label="Actions">
                     {member.canManage && !member.deactivatedAt ? (
                       <>
                         <Form method="post" className="inline-form">

@@ -27,6 +27,7 @@ export default function NetworkLayout() {
     [`${base}/veille`, "Veille réglementaire"],
     [`${base}/fiches`, "Fiches pratiques"],
     [`${base}/achats`, "Achats groupés"],
+    [`${base}/notes`, "Notes partagées"],
     [`${base}/annuaire`, "Annuaire"],
     [`${base}/recherche`, "Recherche"],
   ];

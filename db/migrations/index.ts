@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m0001 from "./0001_foundation.ts";
+import * as m0002 from "./0002_documents.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -8,6 +9,7 @@ import * as m0001 from "./0001_foundation.ts";
  */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_documents": m0002,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -174,6 +174,25 @@ export async function acceptInvitation(
   now = new Date(),
 ): Promise<AcceptResult> {
   return inTransaction(db, async (tx) => {
+    // Checked before the invitation is spent: a refusal returns (and commits) without using it up.
+    const pending = await tx
+      .selectFrom("invitations")
+      .where("tokenHash", "=", hashToken(input.token))
+      .where("acceptedAt", "is", null)
+      .where("revokedAt", "is", null)
+      .where("expiresAt", ">", now)
+      .select("email")
+      .executeTakeFirst();
+    if (!pending) return { ok: false as const, message: "Cette invitation n'est plus valable." };
+    const existing = await findUserByEmail(tx, pending.email);
+    if (existing) {
+      if (existing.deactivatedAt) return { ok: false as const, message: "Ce compte est désactivé." };
+      if (input.signedInUserId !== existing.id) {
+        return { ok: false as const, message: `Connectez-vous avec l'adresse ${pending.email} pour accepter.` };
+      }
+    } else if (!input.newAccount) {
+      return { ok: false as const, message: "Choisissez votre nom et votre mot de passe." };
+    }
     const invitation = await tx
       .updateTable("invitations")
       .set({ acceptedAt: now })
@@ -184,14 +203,9 @@ export async function acceptInvitation(
       .returning(["id", "email", "role", "organisationId"])
       .executeTakeFirst();
     if (!invitation) return { ok: false as const, message: "Cette invitation n'est plus valable." };
-    const existing = await findUserByEmail(tx, invitation.email);
     let userId: string;
     let sessionToken: string | undefined;
     if (existing) {
-      if (existing.deactivatedAt) return { ok: false as const, message: "Ce compte est désactivé." };
-      if (input.signedInUserId !== existing.id) {
-        return { ok: false as const, message: `Connectez-vous avec l'adresse ${invitation.email} pour accepter.` };
-      }
       userId = existing.id;
     } else {
       if (!input.newAccount) return { ok: false as const, message: "Choisissez votre nom et votre mot de passe." };

@@ -25,7 +25,18 @@ export type Permission =
   | { action: "organisation.edit"; networkId: string; organisationId: string }
   | { action: "invitation.create"; networkId: string; organisationId: string; role: Role }
   | { action: "membership.changeRole"; networkId: string; targetUserId: string; newRole: Role }
-  | { action: "membership.deactivate"; networkId: string; targetUserId: string };
+  | { action: "membership.deactivate"; networkId: string; targetUserId: string }
+  | { action: "document.create"; networkId: string }
+  | ({ action: "document.read" } & DocumentFacts)
+  | ({ action: "document.write" } & DocumentFacts);
+
+/** What the rules need to know of a rich-text document. */
+export interface DocumentFacts {
+  networkId: string;
+  kind: "note" | "wiki" | "practice" | "minutes" | "agenda_notes";
+  ownerOrganisationId: string | null;
+  visibility: "network" | "organisation";
+}
 
 function membershipsIn(actor: Actor, networkId: string): ActorMembership[] {
   return actor.memberships.filter((membership) => membership.networkId === networkId);
@@ -33,6 +44,10 @@ function membershipsIn(actor: Actor, networkId: string): ActorMembership[] {
 
 export function isCoordinatorOf(actor: Actor, networkId: string): boolean {
   return membershipsIn(actor, networkId).some((membership) => membership.role === "coordinator");
+}
+
+function isMemberOf(actor: Actor, organisationId: string | null): boolean {
+  return organisationId !== null && actor.memberships.some((membership) => membership.organisationId === organisationId);
 }
 
 function isDirectorOf(actor: Actor, organisationId: string): boolean {
@@ -61,6 +76,16 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "membership.deactivate":
       // Nobody demotes or locks out themselves: another coordinator must do it.
       return isCoordinatorOf(actor, networkId) && permission.targetUserId !== actor.userId;
+    case "document.create":
+      return membershipsIn(actor, networkId).length > 0;
+    case "document.read":
+      if (membershipsIn(actor, networkId).length === 0) return false;
+      // A CCAS's draft stays within that CCAS, coordinators included.
+      return permission.visibility === "network" || isMemberOf(actor, permission.ownerOrganisationId);
+    case "document.write":
+      if (!can(actor, { ...permission, action: "document.read" })) return false;
+      // A practice note is its CCAS's account of what it did: others read it, only its CCAS edits it.
+      return permission.kind !== "practice" || isMemberOf(actor, permission.ownerOrganisationId);
   }
 }
 

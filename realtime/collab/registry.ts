@@ -1,0 +1,270 @@
+import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { Executor } from "../../db/client.ts";
+import { MAX_DOCUMENT_BYTES, MAX_UPDATE_BYTES } from "../../app/features/documents/limits.ts";
+import { appendUpdate, compactDocument, loadState } from "../../app/features/documents/persistence.server.ts";
+import { documentSchema, FRAGMENT } from "../../app/features/documents/render.server.ts";
+import type { UpdateError } from "../protocol.ts";
+
+/**
+ * The documents this process holds in memory while someone has them open:
+ * one Y.Doc and one awareness per document, loaded from the database on first
+ * use, compacted after a burst of edits or a moment of quiet, and released
+ * when the last connection has gone.
+ */
+
+export interface RegistryOptions {
+  db: Executor;
+  compactAfterUpdates?: number;
+  compactAfterQuietMs?: number;
+  releaseAfterIdleMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LiveDocument {
+  id: string;
+  doc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  ready: Promise<void>;
+  holders: Set<string>;
+  awarenessByHolder: Map<string, Set<number>>;
+  approxBytes: number;
+  pendingSinceCompaction: number;
+  quietTimer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout;
+  compaction: Promise<unknown>;
+}
+
+export type ApplyResult = { ok: true } | { ok: false; error: UpdateError };
+
+export class DocumentRegistry {
+  private readonly live = new Map<string, LiveDocument>();
+  private readonly db: Executor;
+  private readonly compactAfterUpdates: number;
+  private readonly compactAfterQuietMs: number;
+  private readonly releaseAfterIdleMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(options: RegistryOptions) {
+    this.db = options.db;
+    this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
+    this.compactAfterQuietMs = options.compactAfterQuietMs ?? 2000;
+    this.releaseAfterIdleMs = options.releaseAfterIdleMs ?? 30_000;
+    this.log = options.log ?? (() => {});
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  has(documentId: string): boolean {
+    return this.live.has(documentId);
+  }
+
+  /** Opens a document for `holder` (a socket id), loading it if this process does not hold it yet. */
+  async acquire(documentId: string, holder: string): Promise<LiveDocument> {
+    let entry = this.live.get(documentId);
+    if (!entry) {
+      const doc = new Y.Doc({ gc: true });
+      const awareness = new awarenessProtocol.Awareness(doc);
+      // The server has no presence of its own, and must not keep a renewal timer per document.
+      awareness.setLocalState(null);
+      clearInterval((awareness as unknown as { _checkInterval: NodeJS.Timeout })._checkInterval);
+      const created: LiveDocument = {
+        id: documentId,
+        doc,
+        awareness,
+        holders: new Set(),
+        awarenessByHolder: new Map(),
+        approxBytes: 0,
+        pendingSinceCompaction: 0,
+        compaction: Promise.resolve(),
+        ready: Promise.resolve(),
+      };
+      // Registered before loading: updates from other processes that arrive meanwhile are applied, not lost.
+      created.ready = loadState(this.db, documentId).then((stored) => {
+        Y.applyUpdate(doc, stored.state, "storage");
+        created.approxBytes = stored.state.byteLength;
+        created.pendingSinceCompaction = stored.pendingUpdates;
+      });
+      this.live.set(documentId, created);
+      entry = created;
+      entry.ready.catch(() => this.unload(created));
+    }
+    entry.holders.add(holder);
+    clearTimeout(entry.idleTimer);
+    await entry.ready;
+    return entry;
+  }
+
+  /** Ends `holder`'s use of a document; returns the awareness update that removes its presence. */
+  release(documentId: string, holder: string): Uint8Array | null {
+    const entry = this.live.get(documentId);
+    if (!entry) return null;
+    entry.holders.delete(holder);
+    const removal = this.forgetPresence(entry, holder);
+    if (entry.holders.size === 0) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = setTimeout(() => void this.releaseIdle(entry), this.releaseAfterIdleMs);
+      entry.idleTimer.unref();
+    }
+    return removal;
+  }
+
+  /** Validates, stores, then applies a client's update: stored before the caller acknowledges it. */
+  async applyClientUpdate(entry: LiveDocument, update: Uint8Array, userId: string | null): Promise<ApplyResult> {
+    if (update.byteLength > MAX_UPDATE_BYTES) return { ok: false, error: "too-large" };
+    if (entry.approxBytes + update.byteLength > MAX_DOCUMENT_BYTES) {
+      await this.compact(entry);
+      if (entry.approxBytes + update.byteLength > MAX_DOCUMENT_BYTES) return { ok: false, error: "document-full" };
+    }
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      return { ok: false, error: "invalid" };
+    }
+    await appendUpdate(this.db, entry.id, update, userId);
+    Y.applyUpdate(entry.doc, update, "client");
+    entry.approxBytes += update.byteLength;
+    entry.pendingSinceCompaction += 1;
+    this.scheduleCompaction(entry);
+    return { ok: true };
+  }
+
+  /** An update another process stored and broadcast: keep our copy in step if we hold the document. */
+  applyPeerUpdate(documentId: string, update: Uint8Array): void {
+    const entry = this.live.get(documentId);
+    if (!entry) return;
+    Y.applyUpdate(entry.doc, update, "peer");
+    entry.approxBytes += update.byteLength;
+  }
+
+  applyAwareness(entry: LiveDocument, update: Uint8Array, holder: string | null): void {
+    const before = new Set(entry.awareness.getStates().keys());
+    awarenessProtocol.applyAwarenessUpdate(entry.awareness, update, holder ?? "peer");
+    if (!holder) return;
+    const owned = entry.awarenessByHolder.get(holder) ?? new Set<number>();
+    for (const clientId of readAwarenessClientIds(update)) if (!before.has(clientId) || owned.has(clientId)) owned.add(clientId);
+    entry.awarenessByHolder.set(holder, owned);
+  }
+
+  applyPeerAwareness(documentId: string, update: Uint8Array): void {
+    const entry = this.live.get(documentId);
+    if (entry) awarenessProtocol.applyAwarenessUpdate(entry.awareness, update, "peer");
+  }
+
+  encodeAwareness(entry: LiveDocument): Uint8Array | null {
+    const clients = [...entry.awareness.getStates().keys()];
+    return clients.length ? awarenessProtocol.encodeAwarenessUpdate(entry.awareness, clients) : null;
+  }
+
+  /**
+   * Makes the live content equal to `json` (a stored version) through ordinary
+   * Yjs changes, stored like any edit; returns the update to broadcast.
+   */
+  async replaceContent(documentId: string, json: Record<string, unknown>, userId: string | null): Promise<Uint8Array> {
+    const holder = `restore:${Math.random()}`;
+    const entry = await this.acquire(documentId, holder);
+    try {
+      const captured: Uint8Array[] = [];
+      const capture = (update: Uint8Array, origin: unknown) => {
+        if (origin === "restore") captured.push(update);
+      };
+      const scratch = new Y.Doc();
+      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(entry.doc));
+      scratch.on("update", capture);
+      scratch.transact(() => prosemirrorJSONToYXmlFragment(documentSchema, json, scratch.getXmlFragment(FRAGMENT)), "restore");
+      scratch.destroy();
+      const update = captured.length ? Y.mergeUpdates(captured) : new Uint8Array([0, 0]);
+      await appendUpdate(this.db, documentId, update, userId);
+      Y.applyUpdate(entry.doc, update, "client");
+      entry.pendingSinceCompaction += 1;
+      await this.compact(entry, false);
+      return update;
+    } finally {
+      this.release(documentId, holder);
+    }
+  }
+
+  /** Folds stored updates into the snapshot; one compaction at a time per document. */
+  compact(entry: LiveDocument, autoRevision = true): Promise<unknown> {
+    clearTimeout(entry.quietTimer);
+    entry.compaction = entry.compaction
+      .catch(() => {})
+      .then(async () => {
+        if (entry.pendingSinceCompaction === 0) return;
+        entry.pendingSinceCompaction = 0;
+        const result = await compactDocument(this.db, entry.id, { autoRevision });
+        entry.approxBytes = result.stateBytes;
+      })
+      .catch((error) => this.log(`Compactage du document ${entry.id} impossible : ${String(error)}`));
+    return entry.compaction;
+  }
+
+  /** Compacts everything held (at shutdown). */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((entry) => this.compact(entry)));
+  }
+
+  destroy(): void {
+    for (const entry of this.live.values()) this.unload(entry);
+  }
+
+  private scheduleCompaction(entry: LiveDocument): void {
+    if (entry.pendingSinceCompaction >= this.compactAfterUpdates) {
+      void this.compact(entry);
+      return;
+    }
+    clearTimeout(entry.quietTimer);
+    entry.quietTimer = setTimeout(() => void this.compact(entry), this.compactAfterQuietMs);
+    entry.quietTimer.unref();
+  }
+
+  private forgetPresence(entry: LiveDocument, holder: string): Uint8Array | null {
+    const owned = entry.awarenessByHolder.get(holder);
+    entry.awarenessByHolder.delete(holder);
+    const present = [...(owned ?? [])].filter((clientId) => entry.awareness.getStates().has(clientId));
+    if (present.length === 0) return null;
+    awarenessProtocol.removeAwarenessStates(entry.awareness, present, "server");
+    return awarenessProtocol.encodeAwarenessUpdate(entry.awareness, present);
+  }
+
+  private async releaseIdle(entry: LiveDocument): Promise<void> {
+    if (entry.holders.size > 0) return;
+    await this.compact(entry);
+    if (entry.holders.size === 0 && this.live.get(entry.id) === entry) this.unload(entry);
+  }
+
+  private unload(entry: LiveDocument): void {
+    clearTimeout(entry.quietTimer);
+    clearTimeout(entry.idleTimer);
+    entry.awareness.destroy();
+    entry.doc.destroy();
+    if (this.live.get(entry.id) === entry) this.live.delete(entry.id);
+  }
+}
+
+/** Client ids named in an awareness update (y-protocols encoding: count, then id, clock, state per entry). */
+function readAwarenessClientIds(update: Uint8Array): number[] {
+  const ids: number[] = [];
+  let offset = 0;
+  const readVarUint = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = update[offset++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+      shift += 7;
+    }
+  };
+  const count = readVarUint();
+  for (let index = 0; index < count; index++) {
+    ids.push(readVarUint());
+    readVarUint();
+    const length = readVarUint();
+    offset += length;
+  }
+  return ids;
+}

@@ -1,0 +1,252 @@
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import pg from "pg";
+import { Server, type Socket } from "socket.io";
+import type { DB } from "../db/client.ts";
+import { loadActor } from "../app/features/auth/actor.server.ts";
+import { can, type Actor } from "../app/features/auth/permissions.ts";
+import { resolveSession, sessionCookie } from "../app/features/auth/sessions.server.ts";
+import { findDocument, type DocumentRecord } from "../app/features/documents/documents.server.ts";
+import { MAX_UPDATE_BYTES, UPDATE_BURST, UPDATE_RATE_PER_SECOND } from "../app/features/documents/limits.ts";
+import { DocumentRegistry } from "./collab/registry.ts";
+import {
+  EVENTS,
+  toBytes,
+  type AwarenessMessage,
+  type JoinReply,
+  type JoinRequest,
+  type UpdateMessage,
+  type UpdateReply,
+} from "./protocol.ts";
+import * as Y from "yjs";
+
+/** How long a socket's rights are trusted before they are checked again against the database. */
+const RIGHTS_TTL_MS = 5_000;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface SocketData {
+  userId: string;
+  sessionHash: string;
+  token: string;
+  actor: Actor;
+  checkedAt: number;
+  documents: Map<string, DocumentRecord>;
+  tokens: number;
+  refilledAt: number;
+}
+
+export interface RealtimeOptions {
+  db: DB;
+  sessionSecret: string;
+  publicUrl?: string;
+  /** Set when several processes share one PostgreSQL: rooms and documents are kept in step through it. */
+  databaseUrl?: string;
+  log?: (line: string) => void;
+  registry?: { compactAfterUpdates?: number; compactAfterQuietMs?: number; releaseAfterIdleMs?: number };
+}
+
+export interface Realtime {
+  io: Server;
+  registry: DocumentRegistry;
+  /** Broadcasts a server-made change (a restored version) to everyone holding the document. */
+  broadcastUpdate(documentId: string, update: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Realtime {
+  const log = options.log ?? (() => {});
+  const cookie = sessionCookie(options.sessionSecret);
+  const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  const registry = new DocumentRegistry({ db: options.db, log, ...options.registry });
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_UPDATE_BYTES + 64 * 1024,
+    // Cross-site WebSocket hijacking: only pages of our own origin may open a socket.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      let allowed = false;
+      try {
+        allowed = Boolean(origin) && (new URL(origin!).host === req.headers.host || origin === configuredOrigin);
+      } catch {
+        allowed = false;
+      }
+      callback(null, allowed);
+    },
+  });
+  let pool: pg.Pool | undefined;
+  if (options.databaseUrl) {
+    pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+    pool.on("error", (error) => log(`Adaptateur socket.io : ${error.message}`));
+    io.adapter(createAdapter(pool, { errorHandler: (error) => log(`Adaptateur socket.io : ${error.message}`) }));
+  }
+
+  /** Tells the other app processes (none without a shared adapter). */
+  const toPeers = (event: string, documentId: string, update: Uint8Array) => {
+    if (pool) io.serverSideEmit(event, documentId, update);
+  };
+
+  io.use(async (socket, next) => {
+    try {
+      const header = socket.handshake.headers.cookie;
+      const token: unknown = header ? await cookie.parse(header) : null;
+      const session = typeof token === "string" && token ? await resolveSession(options.db, token) : null;
+      if (!session) return next(new Error("unauthorized"));
+      const data = socket.data as SocketData;
+      data.userId = session.userId;
+      data.sessionHash = session.idHash;
+      data.token = token as string;
+      data.actor = await loadActor(options.db, session.userId);
+      data.checkedAt = Date.now();
+      data.documents = new Map();
+      data.tokens = UPDATE_BURST;
+      data.refilledAt = Date.now();
+      next();
+    } catch (error) {
+      log(`Connexion temps réel refusée : ${String(error)}`);
+      next(new Error("unavailable"));
+    }
+  });
+
+  /** Re-reads the session and memberships when the cached rights are stale; disconnects a revoked user. */
+  async function currentActor(socket: Socket): Promise<Actor | null> {
+    const data = socket.data as SocketData;
+    if (Date.now() - data.checkedAt < RIGHTS_TTL_MS) return data.actor;
+    const session = await resolveSession(options.db, data.token);
+    if (!session) {
+      socket.disconnect(true);
+      return null;
+    }
+    data.actor = await loadActor(options.db, data.userId);
+    data.checkedAt = Date.now();
+    return data.actor;
+  }
+
+  function takeToken(socket: Socket): boolean {
+    const data = socket.data as SocketData;
+    const now = Date.now();
+    data.tokens = Math.min(UPDATE_BURST, data.tokens + ((now - data.refilledAt) / 1000) * UPDATE_RATE_PER_SECOND);
+    data.refilledAt = now;
+    if (data.tokens < 1) return false;
+    data.tokens -= 1;
+    return true;
+  }
+
+  const room = (documentId: string) => `doc:${documentId}`;
+
+  io.on("connection", (socket) => {
+    const data = socket.data as SocketData;
+
+    socket.on(EVENTS.join, async (request: JoinRequest, reply: (answer: JoinReply) => void) => {
+      if (typeof reply !== "function") return;
+      try {
+        const documentId = request?.documentId;
+        const stateVector = toBytes(request?.stateVector);
+        if (typeof documentId !== "string" || !uuid.test(documentId) || !stateVector) return reply({ ok: false, error: "invalid" });
+        const document = await findDocument(options.db, documentId);
+        const actor = await currentActor(socket);
+        if (!document || !actor) return reply({ ok: false, error: "not-found" });
+        if (!can(actor, { action: "document.read", ...document })) return reply({ ok: false, error: "forbidden" });
+        const entry = await registry.acquire(documentId, socket.id);
+        data.documents.set(documentId, document);
+        await socket.join(room(documentId));
+        let update: Uint8Array;
+        try {
+          update = Y.encodeStateAsUpdate(entry.doc, stateVector);
+        } catch {
+          update = Y.encodeStateAsUpdate(entry.doc);
+        }
+        reply({
+          ok: true,
+          canWrite: can(actor, { action: "document.write", ...document }),
+          update,
+          stateVector: Y.encodeStateVector(entry.doc),
+          awareness: registry.encodeAwareness(entry),
+        });
+      } catch (error) {
+        log(`Ouverture de document impossible : ${String(error)}`);
+        reply({ ok: false, error: "unavailable" });
+      }
+    });
+
+    socket.on(EVENTS.update, async (message: UpdateMessage, reply: (answer: UpdateReply) => void) => {
+      const answer = typeof reply === "function" ? reply : () => {};
+      try {
+        const documentId = message?.documentId;
+        const update = toBytes(message?.update);
+        const document = typeof documentId === "string" ? data.documents.get(documentId) : undefined;
+        if (!document) return answer({ ok: false, error: "not-joined" });
+        if (!update) return answer({ ok: false, error: "invalid" });
+        if (update.byteLength > MAX_UPDATE_BYTES) return answer({ ok: false, error: "too-large" });
+        const actor = await currentActor(socket);
+        if (!actor || !can(actor, { action: "document.read", ...document })) return answer({ ok: false, error: "forbidden" });
+        if (!can(actor, { action: "document.write", ...document })) return answer({ ok: false, error: "read-only" });
+        if (!takeToken(socket)) return answer({ ok: false, error: "throttled" });
+        const entry = await registry.acquire(document.id, socket.id);
+        const result = await registry.applyClientUpdate(entry, update, data.userId);
+        if (!result.ok) return answer(result);
+        socket.to(room(document.id)).emit(EVENTS.update, { documentId: document.id, update });
+        toPeers(EVENTS.peerUpdate, document.id, update);
+        answer({ ok: true });
+      } catch (error) {
+        log(`Modification non enregistrée : ${String(error)}`);
+        answer({ ok: false, error: "unavailable" });
+      }
+    });
+
+    socket.on(EVENTS.awareness, async (message: AwarenessMessage) => {
+      const documentId = message?.documentId;
+      const update = toBytes(message?.update);
+      if (typeof documentId !== "string" || !data.documents.has(documentId) || !update || update.byteLength > 64 * 1024) return;
+      try {
+        const entry = await registry.acquire(documentId, socket.id);
+        registry.applyAwareness(entry, update, socket.id);
+        socket.to(room(documentId)).emit(EVENTS.awareness, { documentId, update });
+        toPeers(EVENTS.peerAwareness, documentId, update);
+      } catch {
+        // Presence is best effort: a malformed or late message is dropped.
+      }
+    });
+
+    const leave = (documentId: string) => {
+      if (!data.documents.delete(documentId)) return;
+      void socket.leave(room(documentId));
+      const removal = registry.release(documentId, socket.id);
+      if (removal) {
+        socket.to(room(documentId)).emit(EVENTS.awareness, { documentId, update: removal });
+        toPeers(EVENTS.peerAwareness, documentId, removal);
+      }
+    };
+    socket.on(EVENTS.leave, (message: { documentId?: unknown }) => {
+      if (typeof message?.documentId === "string") leave(message.documentId);
+    });
+    socket.on("disconnect", () => {
+      for (const documentId of [...data.documents.keys()]) leave(documentId);
+    });
+  });
+
+  io.on(EVENTS.peerUpdate, (documentId: string, update: unknown) => {
+    const bytes = toBytes(update);
+    if (bytes) registry.applyPeerUpdate(documentId, bytes);
+  });
+  io.on(EVENTS.peerAwareness, (documentId: string, update: unknown) => {
+    const bytes = toBytes(update);
+    if (bytes) registry.applyPeerAwareness(documentId, bytes);
+  });
+
+  return {
+    io,
+    registry,
+    broadcastUpdate(documentId, update) {
+      io.to(room(documentId)).emit(EVENTS.update, { documentId, update });
+      toPeers(EVENTS.peerUpdate, documentId, update);
+    },
+    /** Disconnects every socket and stores what is pending; socket.io also closes the HTTP server. */
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await registry.flushAll();
+      registry.destroy();
+      await pool?.end();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { createDocument } from "../../app/features/documents/documents.server.ts";
+import { loadState } from "../../app/features/documents/persistence.server.ts";
+import { openEditor, openSocket, sessionCookieFor, waitFor, whenSynced } from "../support/collab.ts";
+import { startTestApp, type TestApp } from "../support/server.ts";
+
+let app: TestApp;
+let documentId: string;
+const cookies: Record<string, string> = {};
+
+async function networkId(slugPrefix: string): Promise<string> {
+  const row = await app.database.db.selectFrom("networks").select("id").where("slug", "like", `${slugPrefix}%`).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ realtime: { compactAfterQuietMs: 200 } });
+  const document = await createDocument(app.database.db, {
+    networkId: await networkId("tables-rondes"),
+    kind: "note",
+    title: "Notes de préparation",
+    createdBy: null,
+  });
+  documentId = document.id;
+  for (const email of ["direction@ccas-ermont.demo.tablee.fr", "elu@ccas-franconville.demo.tablee.fr", "coordination@payshaut.demo.tablee.fr"]) {
+    cookies[email] = await sessionCookieFor(app.url, email);
+  }
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("co-editing over socket.io", () => {
+  it("shows each editor's text to the other and stores it before acknowledging", async () => {
+    const director = openEditor(app.url, cookies["direction@ccas-ermont.demo.tablee.fr"]!, documentId);
+    const elected = openEditor(app.url, cookies["elu@ccas-franconville.demo.tablee.fr"]!, documentId);
+    try {
+      await Promise.all([whenSynced(director), whenSynced(elected)]);
+      director.text.insert(0, "Accueil par le maire. ");
+      elected.text.insert(0, "Point sur le registre canicule. ");
+      await waitFor(() => director.text.toString() === elected.text.toString() && director.text.length > 30, 5000, "convergence");
+      await Promise.all([director.provider.whenSaved(), elected.provider.whenSaved()]);
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, (await loadState(app.database.db, documentId)).state);
+      expect(stored.getText("test").toString()).toBe(director.text.toString());
+      expect(director.text.toString()).toContain("Accueil par le maire.");
+      expect(director.text.toString()).toContain("registre canicule");
+    } finally {
+      director.close();
+      elected.close();
+    }
+  });
+
+  it("refuses a member of another network", async () => {
+    const outsider = openEditor(app.url, cookies["coordination@payshaut.demo.tablee.fr"]!, documentId);
+    try {
+      await waitFor(() => outsider.provider.current.error !== null, 5000, "refus");
+      expect(outsider.provider.current.error).toBe("forbidden");
+      expect(outsider.doc.getText("test").toString()).toBe("");
+    } finally {
+      outsider.close();
+    }
+  });
+
+  it("refuses a socket without a session or from another site", async () => {
+    const anonymous = openSocket(app.url, "");
+    const foreign = openSocket(app.url, cookies["direction@ccas-ermont.demo.tablee.fr"]!, { origin: "https://attaquant.example" });
+    try {
+      const errors = await Promise.all(
+        [anonymous, foreign].map((socket) => new Promise<string>((resolve) => socket.on("connect_error", (error) => resolve(error.message)))),
+      );
+      expect(errors[0]).toBe("unauthorized");
+      expect(errors[1]).not.toBe("");
+      expect(anonymous.connected || foreign.connected).toBe(false);
+    } finally {
+      anonymous.close();
+      foreign.close();
+    }
+  });
+});
