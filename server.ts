@@ -18,6 +18,8 @@ import { describeDemoAccounts, seedDemo } from "./db/seed/demo.ts";
 import { attachRealtime, type Realtime } from "./realtime/server.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+/** Where `npm run build` wrote the app (TABLEE_BUILD_DIR lets two checkouts' builds not collide). */
+const buildDir = path.resolve(root, process.env.TABLEE_BUILD_DIR ?? "build");
 
 export interface StartOptions {
   config: AppConfig;
@@ -79,10 +81,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => vite.close();
   } else {
-    const clientDir = path.join(root, "build/client");
+    const clientDir = path.join(buildDir, "client");
     app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(clientDir, { maxAge: "1h" }));
-    build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
+    build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
   app.get("/healthz", async (_req, res) => {
@@ -116,6 +118,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   );
   // Last resort: an error outside Remix (database down while reading the session...) gets a French page, never a stack.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // A request Express itself cannot read (an address with broken %-encoding...) is the client's fault: 400, not 503.
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === "number" && status >= 400 && status < 500 && !res.headersSent) {
+      return res
+        .status(status)
+        .type("text/html; charset=utf-8")
+        .send(
+          '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Requête invalide — Tablée</title>' +
+            "<h1>Requête invalide</h1><p>Tablée n'a pas pu lire cette adresse ou ce formulaire. Vérifiez le lien, ou revenez à l'accueil.</p></html>",
+        );
+    }
     log(`Erreur : ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (res.headersSent) return res.end();
     res

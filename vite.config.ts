@@ -7,6 +7,7 @@ export default defineConfig({
     ? []
     : [
         remix({
+          buildDirectory: process.env.TABLEE_BUILD_DIR ?? "build",
           ignoredRouteFiles: ["**/*.test.*"],
           future: {
             v3_fetcherPersist: true,

@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   /** Present on the embedded database: used by tests to clone a prepared state. */
   pglite?: PGlite;
+  /** Present on a server database: lets another process (or adapter) reach the same one. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
       },
     });
     const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    return { db, kind: "postgres", url: target.databaseUrl, close: () => db.destroy() };
   }
   const pglite = "pglite" in target ? target.pglite : await openPglite(target.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });

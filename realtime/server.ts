@@ -240,9 +240,12 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       io.to(room(documentId)).emit(EVENTS.update, { documentId, update });
       toPeers(EVENTS.peerUpdate, documentId, update);
     },
-    /** Disconnects every socket and stores what is pending; socket.io also closes the HTTP server. */
+    /**
+     * Closes every connection as a server going away (clients reconnect, to
+     * this process once restarted or to another), then stores what is
+     * pending. socket.io also closes the HTTP server.
+     */
     async close() {
-      io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await registry.flushAll();
       registry.destroy();

@@ -79,7 +79,7 @@ export class SocketIOProvider {
       if (done()) return resolve();
       const timer = setTimeout(() => {
         unsubscribe();
-        reject(new Error("Modifications non enregistrées à temps"));
+        reject(new Error(`Modifications non enregistrées à temps (${JSON.stringify({ ...this.state, batch: this.batch.length })})`));
       }, timeoutMs);
       const unsubscribe = this.subscribe(() => {
         if (!done()) return;

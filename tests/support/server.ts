@@ -1,7 +1,7 @@
 import { loadConfig } from "../../app/config.server.ts";
 import type { MailMessage, Mailer } from "../../app/features/mail/mailer.server.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
-import { startServer, type RunningServer } from "../../server.ts";
+import { startServer, type RunningServer, type StartOptions } from "../../server.ts";
 import { createTestDatabase } from "./database.ts";
 
 export class MailBox implements Mailer {
@@ -29,7 +29,16 @@ export interface TestApp {
 }
 
 /** The real app (production build, real database copy) on a free port. */
-export async function startTestApp(options: { mailer?: Mailer; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    mailer?: Mailer;
+    env?: Record<string, string>;
+    /** Let the app build its own mailer from the configuration (SMTP_URL), as in production. */
+    configuredMailer?: boolean;
+    /** Compaction and release timings of co-edited documents. */
+    realtime?: StartOptions["realtime"];
+  } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const mailbox = new MailBox();
   const config = loadConfig({
@@ -44,9 +53,10 @@ export async function startTestApp(options: { mailer?: Mailer; env?: Record<stri
   const server = await startServer({
     config,
     database,
-    mailer: options.mailer ?? mailbox,
+    mailer: options.configuredMailer ? undefined : (options.mailer ?? mailbox),
     port: 0,
     log: () => {},
+    realtime: options.realtime,
   });
   return {
     server,

@@ -27,28 +27,29 @@ export async function appendUpdate(db: Executor, documentId: string, update: Uin
 export interface StoredState {
   /** Snapshot and later updates merged into one Yjs update (empty document: a valid empty update). */
   state: Uint8Array;
-  lastUpdateId: number;
+  /** The update rows merged in, so that compaction deletes exactly those. */
+  updateIds: number[];
   pendingUpdates: number;
 }
 
+/**
+ * The snapshot plus every update row still stored. Rows are not filtered by id:
+ * ids come from a sequence, and a row with a smaller id may commit after a
+ * larger one, so "ids above the snapshot's" could skip it. Compaction deletes
+ * exactly the rows it folded in; Yjs ignores anything applied twice.
+ */
 export async function loadState(db: Executor, documentId: string): Promise<StoredState> {
-  const snapshot = await db
-    .selectFrom("documentSnapshots")
-    .select(["state", "lastUpdateId"])
-    .where("documentId", "=", documentId)
-    .executeTakeFirst();
-  const since = snapshot?.lastUpdateId ?? 0;
+  const snapshot = await db.selectFrom("documentSnapshots").select("state").where("documentId", "=", documentId).executeTakeFirst();
   const updates = await db
     .selectFrom("documentUpdates")
     .select(["id", "update"])
     .where("documentId", "=", documentId)
-    .where("id", ">", since)
     .orderBy("id")
     .execute();
   const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)];
   return {
     state: parts.length ? Y.mergeUpdates(parts) : Y.encodeStateAsUpdate(new Y.Doc()),
-    lastUpdateId: updates.at(-1)?.id ?? since,
+    updateIds: updates.map((row) => row.id),
     pendingUpdates: updates.length,
   };
 }
@@ -76,7 +77,7 @@ export async function compactDocument(
     const rendered = renderState(stored.state);
     const values = {
       state: bytes(stored.state),
-      lastUpdateId: stored.lastUpdateId,
+      lastUpdateId: stored.updateIds.reduce((highest, id) => Math.max(highest, id), 0),
       contentJson: rendered.json as Record<string, unknown>,
       contentHtml: rendered.html,
       contentText: rendered.text,
@@ -87,7 +88,7 @@ export async function compactDocument(
       .values({ documentId, ...values })
       .onConflict((oc) => oc.column("documentId").doUpdateSet(values))
       .execute();
-    await tx.deleteFrom("documentUpdates").where("documentId", "=", documentId).where("id", "<=", stored.lastUpdateId).execute();
+    await tx.deleteFrom("documentUpdates").where("id", "in", stored.updateIds).execute();
     await tx.updateTable("documents").set({ updatedAt: now }).where("id", "=", documentId).execute();
     let revisionId: number | null = null;
     if (options.autoRevision !== false) {
