@@ -183,7 +183,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = await startServer({ config });
+  const log = config.logLevel === "silent" ? () => {} : (line: string) => console.log(line);
+  const server = await startServer({ config, log });
   const where = "databaseUrl" in config.database ? "PostgreSQL (DATABASE_URL)" : `base embarquée PGlite (${config.dataDir})`;
   console.log(`Tablée est prête sur ${server.url} — ${where}.`);
   if (config.seedDemo) console.log(describeDemoAccounts());
