@@ -10,6 +10,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce.tsx";
+import { RouteAnnouncer } from "./components/route-announcer.tsx";
 import styles from "./styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -30,6 +31,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <RouteAnnouncer />
         <a className="skip-link" href="#contenu">
           Aller au contenu
         </a>

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "../config.server.ts";
 import { addMember, deactivateAccount, resetPasswordByAdmin } from "../features/auth/accounts.server.ts";
 import { recordAudit } from "../features/auth/audit.server.ts";
 import { emailField, newPasswordField } from "../features/auth/schemas.ts";
+import { findUserByEmail } from "../features/auth/users.server.ts";
 import { findCommune, findEpci } from "../features/network/communes.server.ts";
 import { createNetwork } from "../features/network/networks.server.ts";
 import { createOrganisationFromCommune } from "../features/network/organisations.server.ts";
@@ -174,6 +175,8 @@ async function createNetworkCommand(
     throw new UsageError(`--coordinator-commune : ${coordinatorCommune} ne fait pas partie des communes du réseau.`);
   }
   const { password, generated } = passwordOrGenerated(values.password as string | undefined);
+  // An existing account keeps its password: addMember only adds the membership.
+  const existingAccount = await findUserByEmail(db, coordinatorEmail);
   const network = await inTransaction(db, async (tx) => {
     const created = await createNetwork(tx, { name, epciCode: epciCode ?? null });
     let coordinatorOrganisationId = "";
@@ -192,8 +195,8 @@ async function createNetworkCommand(
     return created;
   });
   io.out(`Réseau « ${network.name} » créé (${communes.length} CCAS) : /reseaux/${network.slug}`);
-  io.out(`Coordinateur : ${coordinatorEmail}`);
-  if (generated) io.out(`Mot de passe initial (à transmettre puis à changer) : ${password}`);
+  io.out(`Coordinateur : ${coordinatorEmail}${existingAccount ? " (compte existant : son mot de passe ne change pas)" : ""}`);
+  if (generated && !existingAccount) io.out(`Mot de passe initial (à transmettre puis à changer) : ${password}`);
   return 0;
 }
 

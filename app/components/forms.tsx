@@ -21,14 +21,12 @@ export function TextField({
   const props = getInputProps(field, { type, ariaDescribedBy: hintId });
   return (
     <div className="field">
-      <label htmlFor={field.id}>
-        {label}
-        {hint ? (
-          <span className="hint" id={hintId}>
-            {hint}
-          </span>
-        ) : null}
-      </label>
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <span className="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
       <input {...props} autoComplete={autoComplete} />
       <FieldError id={field.errorId} errors={field.errors} />
     </div>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "../components/app-header.tsx";
+import { SiteFooter } from "../components/site-footer.tsx";
 import { requireSession } from "../features/auth/guards.server.ts";
 import { findUserById } from "../features/auth/users.server.ts";
 import { listNetworksOfUser } from "../features/network/networks.server.ts";
@@ -44,6 +45,7 @@ export default function Home() {
           </ul>
         )}
       </main>
+      <SiteFooter />
     </>
   );
 }

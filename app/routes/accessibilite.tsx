@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { AppHeader } from "../components/app-header.tsx";
+import { SiteFooter } from "../components/site-footer.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Déclaration d'accessibilité — Tablée" }];
 
@@ -30,6 +31,7 @@ export default function AccessibilityStatement() {
           n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le Défenseur des droits.
         </p>
       </main>
+      <SiteFooter />
     </>
   );
 }

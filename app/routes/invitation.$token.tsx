@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { AppHeader } from "../components/app-header.tsx";
+import { SiteFooter } from "../components/site-footer.tsx";
 import { FormErrors, SubmitButton, TextField } from "../components/forms.tsx";
 import { acceptInvitation, viewInvitation } from "../features/auth/invitations.server.ts";
 import { roleLabels } from "../features/auth/roles.ts";
@@ -119,6 +120,7 @@ export default function InvitationPage() {
           </>
         )}
       </main>
+      <SiteFooter />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AppHeader } from "../components/app-header.tsx";
+import { SiteFooter } from "../components/site-footer.tsx";
 import { FormErrors, SubmitButton, TextField } from "../components/forms.tsx";
 import { requestPasswordReset } from "../features/auth/password-reset.server.ts";
 import { forgotPasswordSchema } from "../features/auth/schemas.ts";
@@ -54,6 +55,7 @@ export default function ForgotPassword() {
           </div>
         </Form>
       </main>
+      <SiteFooter />
     </>
   );
 }

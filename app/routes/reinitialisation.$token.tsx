@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "../components/app-header.tsx";
+import { SiteFooter } from "../components/site-footer.tsx";
 import { FormErrors, SubmitButton, TextField } from "../components/forms.tsx";
 import { completePasswordReset, findUsableReset } from "../features/auth/password-reset.server.ts";
 import { PASSWORD_MIN, resetPasswordSchema } from "../features/auth/schemas.ts";
@@ -73,6 +74,7 @@ export default function ResetPassword() {
           </Form>
         )}
       </main>
+      <SiteFooter />
     </>
   );
 }

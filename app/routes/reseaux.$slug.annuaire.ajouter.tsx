@@ -63,12 +63,10 @@ export default function AddOrganisation() {
       <h1>Ajouter un CCAS au réseau</h1>
       <Form method="get" role="search" aria-label="Rechercher une commune">
         <div className="field">
-          <label htmlFor="q">
-            Commune
-            <span className="hint" id="q-hint">
-              Nom (avec ou sans accents) ou code postal, par exemple « thorigne » ou « 35235 ».
-            </span>
-          </label>
+          <label htmlFor="q">Commune</label>
+          <span className="hint" id="q-hint">
+            Nom (avec ou sans accents) ou code postal, par exemple « thorigne » ou « 35235 ».
+          </span>
           <input
             id="q"
             name="q"

@@ -1,40 +1,33 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { WRONG_CREDENTIALS } from "../../app/features/auth/sign-in.server.ts";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
 import {
+  E2E_TIMEOUT,
   expectAccessible,
   expectCleanConsole,
-  launchBrowser,
   openTab,
+  settle,
   signIn,
+  useAppAndBrowser,
   VAL_PARISIS_NAME,
   VAL_PARISIS_SLUG,
+  visibleText,
   visit,
+  waitForHeading,
   waitForHydration,
 } from "../support/browser.ts";
-import { startTestApp, type TestApp } from "../support/server.ts";
 
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const suite = useAppAndBrowser();
 
 async function newTab() {
-  const tab = await openTab(browser, { baseURL: app.url });
+  const tab = await openTab(suite.browser, { baseURL: suite.app.url });
   onTestFinished(() => tab.close());
   return tab;
 }
 
 const networkHome = `/reseaux/${VAL_PARISIS_SLUG}`;
 
-describe("sign-in and sign-out in the browser", () => {
+describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => {
   it("signs a director in, shows their network, signs them out and then protects the pages", async () => {
     const { page, log } = await newTab();
     await visit(page, "/connexion");
@@ -46,7 +39,7 @@ describe("sign-in and sign-out in the browser", () => {
     await page.getByRole("button", { name: "Se connecter" }).click();
     await page.waitForURL(`**${networkHome}`);
     await waitForHydration(page);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(VAL_PARISIS_NAME);
+    await waitForHeading(page, VAL_PARISIS_NAME);
     await expect(page.getByRole("link", { name: "Mon profil (Denis Durand)" }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Annuaire" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("main").textContent()).resolves.toContain("CCAS d'Ermont");
@@ -54,7 +47,7 @@ describe("sign-in and sign-out in the browser", () => {
 
     await page.getByRole("button", { name: "Se déconnecter" }).click();
     await page.waitForURL("**/connexion");
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Connexion à Tablée");
+    await waitForHeading(page, "Connexion à Tablée");
     await expect(page.getByRole("button", { name: "Se déconnecter" }).count()).resolves.toBe(0);
 
     for (const path of [networkHome, `${networkHome}/annuaire`, "/profil", "/"]) {
@@ -79,38 +72,41 @@ describe("sign-in and sign-out in the browser", () => {
     await page.getByLabel("Mot de passe", { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Se connecter" }).click();
     await page.waitForURL(`**${networkHome}/annuaire`);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Annuaire des CCAS");
+    await waitForHeading(page, "Annuaire des CCAS");
     expectCleanConsole(log);
   });
 
-  it("shows a French error for a wrong password, keeps the e-mail and empties the password", async () => {
+  it("shows a French error for a wrong password and keeps the e-mail typed", async () => {
     const { page, log } = await newTab();
     await visit(page, "/connexion");
 
     // Nothing typed: each field says what is missing, next to it.
     await page.getByRole("button", { name: "Se connecter" }).click();
+    await settle(page);
     const email = page.getByLabel("Adresse e-mail");
     const password = page.getByLabel("Mot de passe", { exact: true });
     await expect(email.getAttribute("aria-invalid")).resolves.toBe("true");
     const emailError = page.locator(".field", { has: email }).locator(".field-error");
-    await expect(emailError.textContent()).resolves.toBe("Indiquez votre adresse e-mail.");
-    await expect(emailError.isVisible()).resolves.toBe(true);
+    await expect(visibleText(emailError, "Indiquez votre adresse e-mail.")).resolves.toBe("Indiquez votre adresse e-mail.");
     await expect(email.getAttribute("aria-describedby")).resolves.toContain((await emailError.getAttribute("id"))!);
-    await expect(page.locator(".field", { has: password }).locator(".field-error").textContent()).resolves.toBe(
-      "Indiquez votre mot de passe.",
-    );
+    const passwordError = page.locator(".field", { has: password }).locator(".field-error");
+    await expect(visibleText(passwordError, "Indiquez votre mot de passe.")).resolves.toBe("Indiquez votre mot de passe.");
     await expect(page.evaluate(() => document.activeElement?.getAttribute("name"))).resolves.toBe("email");
     await expectAccessible(page, "/connexion (champs vides)");
 
     await email.fill("direction@ccas-ermont.demo.tablee.fr");
     await password.fill("pas-le-bon-mot-de-passe");
     await page.getByRole("button", { name: "Se connecter" }).click();
+    await settle(page);
     const alert = page.getByRole("alert");
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toBe(WRONG_CREDENTIALS);
+    // Announced (role=alert), tied to the form, and the focus is not lost: still on the button.
+    const alertId = await alert.getAttribute("id");
+    await expect(page.locator("form[method=post]").getAttribute("aria-describedby")).resolves.toBe(alertId);
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Se connecter");
     expect(new URL(page.url()).pathname).toBe("/connexion");
     await expect(email.inputValue()).resolves.toBe("direction@ccas-ermont.demo.tablee.fr");
-    await expect(password.inputValue()).resolves.toBe("");
     await expect(page.getByRole("button", { name: "Se déconnecter" }).count()).resolves.toBe(0);
     await expectAccessible(page, "/connexion (mauvais mot de passe)");
 
@@ -128,20 +124,20 @@ describe("sign-in and sign-out in the browser", () => {
     await visit(page, "/connexion");
     await page.getByRole("link", { name: "Mot de passe oublié ?" }).click();
     await page.waitForURL("**/mot-de-passe-oublie");
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Mot de passe oublié");
+    await waitForHeading(page, "Mot de passe oublié");
     await expectAccessible(page, "/mot-de-passe-oublie");
 
     await page.getByLabel("Adresse e-mail").fill(account);
     await page.getByRole("button", { name: "Recevoir le lien" }).click();
+    await settle(page);
     const sent = page.getByRole("status");
-    await sent.waitFor();
     await expect(sent.textContent()).resolves.toContain(`Si un compte existe pour ${account}, un e-mail vient de lui être envoyé`);
     await expectAccessible(page, "/mot-de-passe-oublie (envoyé)");
 
-    const link = app.mailbox.lastLink(account, "/reinitialisation/");
-    expect(new URL(link).origin).toBe(app.url);
+    const link = suite.app.mailbox.lastLink(account, "/reinitialisation/");
+    expect(new URL(link).origin).toBe(suite.app.url);
     await visit(page, link);
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Choisir un nouveau mot de passe");
+    await waitForHeading(page, "Choisir un nouveau mot de passe");
     await expect(page.locator("main").textContent()).resolves.toContain(`Compte : ${account}`);
     await expectAccessible(page, "/reinitialisation/…");
 
@@ -156,6 +152,7 @@ describe("sign-in and sign-out in the browser", () => {
     await page.getByLabel("Adresse e-mail").fill(account);
     await page.getByLabel("Mot de passe", { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Se connecter" }).click();
+    await settle(page);
     await expect(page.getByRole("alert").textContent()).resolves.toBe(WRONG_CREDENTIALS);
     await signIn(page, account, newPassword);
     expect(new URL(page.url()).pathname).toBe(networkHome);
@@ -172,7 +169,7 @@ describe("sign-in and sign-out in the browser", () => {
   });
 });
 
-describe("keyboard only", () => {
+describe("keyboard only", { timeout: E2E_TIMEOUT }, () => {
   it("offers the skip link as the first Tab stop, and it moves focus to the main content", async () => {
     const { page, log } = await newTab();
     await visit(page, "/connexion");
@@ -222,7 +219,8 @@ describe("keyboard only", () => {
     await waitForHydration(page);
     await expect(page.getByRole("link", { name: "Mon profil (Fatima Haddad)" }).isVisible()).resolves.toBe(true);
 
-    // On the network home too, the skip link comes first.
+    // On the network home too (loaded afresh), the skip link comes first.
+    await visit(page, networkHome);
     await page.keyboard.press("Tab");
     await expect(focused()).resolves.toBe("Aller au contenu");
     await page.keyboard.press("Enter");

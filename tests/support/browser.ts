@@ -1,8 +1,17 @@
 import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from "playwright-core";
-import { expect } from "vitest";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type ConsoleMessage,
+  type Locator,
+  type Page,
+} from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
+import { startTestApp, type TestApp } from "./server.ts";
 
 /** Debian's Chromium; the browser tests never download one. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -16,6 +25,9 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/** A user journey with a dozen pages and axe checks: generous, for a loaded machine. */
+export const E2E_TIMEOUT = 90_000;
 
 export const VAL_PARISIS_SLUG = "tables-rondes-inter-ccas-du-val-parisis";
 export const VAL_PARISIS_NAME = "Tables rondes inter-CCAS du Val Parisis";
@@ -36,9 +48,40 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
+/**
+ * One app and one browser for a test file: started in `beforeAll`, closed in
+ * `afterAll`. If either cannot start, the file fails with its reason, and
+ * whatever did start is still closed.
+ */
+export function useAppAndBrowser(): { readonly app: TestApp; readonly browser: Browser } {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const [started, launched] = await Promise.allSettled([startTestApp(), launchBrowser()]);
+    if (started.status === "fulfilled") app = started.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const outcome of [launched, started]) if (outcome.status === "rejected") throw outcome.reason;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error("L'application de test n'a pas démarré.");
+      return app;
+    },
+    get browser() {
+      if (!browser) throw new Error("Chromium n'a pas démarré.");
+      return browser;
+    },
+  };
+}
+
 /** What the browser console said, to catch CSP refusals and script errors. */
 export interface ConsoleLog {
-  messages: Array<{ type: string; text: string; url: string }>;
+  /** `url` is the page's address, `resource` the file the message is about (if any). */
+  messages: Array<{ type: string; text: string; url: string; resource: string }>;
   pageErrors: string[];
 }
 
@@ -49,15 +92,20 @@ export interface BrowserTab {
   close(): Promise<void>;
 }
 
+const logs = new WeakMap<Page, ConsoleLog>();
+
 /** A fresh context (own cookies) and one page whose console is recorded. */
 export async function openTab(browser: Browser, options: BrowserContextOptions & { baseURL: string }): Promise<BrowserTab> {
   const context = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris", ...options });
   const log: ConsoleLog = { messages: [], pageErrors: [] };
   context.on("console", (message: ConsoleMessage) => {
-    log.messages.push({ type: message.type(), text: message.text(), url: message.page()?.url() ?? "" });
+    log.messages.push({ type: message.type(), text: message.text(), url: message.page()?.url() ?? "", resource: message.location().url });
   });
   context.on("weberror", (error) => log.pageErrors.push(`${error.page()?.url() ?? ""}: ${error.error().message}`));
+  // Well under the test timeout, so that a missing element is named in the failure.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
+  logs.set(page, log);
   return { context, page, log, close: () => context.close() };
 }
 
@@ -76,10 +124,22 @@ export function expectCleanConsole(log: ConsoleLog): void {
 
 /** True once React has hydrated the page (its elements carry React's fiber keys). */
 export async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const main = document.getElementById("contenu");
-    return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
-  });
+  try {
+    await page.waitForFunction(() => {
+      const main = document.getElementById("contenu");
+      return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+    });
+  } catch (error) {
+    const log = logs.get(page);
+    const said = [...(log?.pageErrors ?? []), ...(log?.messages ?? []).map((message) => `[${message.type}] ${message.text}`)];
+    const missingAssets = (log?.messages ?? []).some((message) => message.resource.includes("/assets/") && /404/.test(message.text));
+    const hint = missingAssets
+      ? "\nDes fichiers /assets/ manquent : le build a sans doute été refait pendant les tests (un autre `npm run build` ? TABLEE_BUILD_DIR sépare les builds)."
+      : "";
+    throw new Error(`La page ${page.url()} n'est pas devenue interactive (hydratation React). Console :\n${said.slice(-10).join("\n")}${hint}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Goes to `path` and waits until the page is interactive (hydrated). */
@@ -102,12 +162,42 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
   expect(report, `violations d'accessibilité sur ${label}`).toEqual([]);
 }
 
+/**
+ * Waits until Remix has finished the submission or navigation under way,
+ * revalidation included: the action's answer is shown before the page's
+ * data is reloaded, so checks on that data wait for this.
+ */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } })
+      .__remixRouter;
+    return router !== undefined && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
+  });
+}
+
+/**
+ * Waits until `locator` is visible and shows `text` (React may render a
+ * moment after the click), then returns its whole text for exact checks.
+ */
+export async function visibleText(locator: Locator, text: string | RegExp): Promise<string> {
+  await locator.filter({ hasText: text }).first().waitFor();
+  return (await locator.first().textContent()) ?? "";
+}
+
+/**
+ * Waits for the page's level-1 heading to read `name`: after a client-side
+ * navigation the address changes before the new page is rendered.
+ */
+export async function waitForHeading(page: Page, name: string): Promise<void> {
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
+}
+
 /** Fills and submits the sign-in form like a user would. */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await visit(page, "/connexion");
   await page.getByLabel("Adresse e-mail").fill(email);
   await page.getByLabel("Mot de passe", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.waitForURL((url) => url.pathname !== "/connexion");
+  await page.getByRole("button", { name: "Se déconnecter" }).waitFor();
   await waitForHydration(page);
 }

@@ -5,6 +5,7 @@ import type { Actor } from "../auth/permissions.ts";
 import { findCommune } from "./communes.server.ts";
 import {
   createOrganisationFromCommune,
+  defaultOrganisationName,
   findOrganisationInNetwork,
   isCommuneInNetwork,
   updateOrganisationDetails,
@@ -23,7 +24,7 @@ export async function addOrganisationToNetwork(
   const commune = findCommune(input.inseeCode);
   if (!commune) return { ok: false, message: "Cette commune est introuvable dans le référentiel officiel." };
   if (await isCommuneInNetwork(db, input.networkId, commune.code)) {
-    return { ok: false, message: `Le CCAS de ${commune.name} fait déjà partie du réseau.` };
+    return { ok: false, message: `Le ${defaultOrganisationName("ccas", commune.name)} fait déjà partie du réseau.` };
   }
   const organisation = await inTransaction(db, async (tx) => {
     const created = await createOrganisationFromCommune(tx, { networkId: input.networkId, commune });
