@@ -48,6 +48,7 @@ export default function App() {
 }
 
 const errorTexts: Record<number, { title: string; text: string }> = {
+  400: { title: "Requête invalide", text: "Ce qui a été envoyé n'a pas pu être lu. Rechargez la page et réessayez." },
   403: { title: "Accès refusé", text: "Vous n'avez pas les droits nécessaires pour voir cette page." },
   404: { title: "Page introuvable", text: "Cette page n'existe pas, a été déplacée, ou ne vous est pas accessible." },
   429: { title: "Trop de demandes", text: "Patientez quelques minutes avant de réessayer." },

@@ -96,6 +96,7 @@ export async function action(args: ActionFunctionArgs) {
     kind: "invite",
     result: submission.reply({ resetForm: true }),
     link: outcome.link,
+    mailSent: outcome.mailSent,
     email: submission.value.email,
   } as const;
 }
@@ -120,9 +121,18 @@ export default function Members() {
       <section className="card" aria-labelledby="inviter">
         <h2 id="inviter">Inviter une personne</h2>
         {inviteData?.link ? (
-          <div className="notice" role="status">
+          <div className={inviteData.mailSent ? "notice" : "warning"} role="status">
             <p>
-              Invitation envoyée à <strong>{inviteData.email}</strong>. Elle est valable 7 jours.
+              {inviteData.mailSent ? (
+                <>
+                  Invitation envoyée à <strong>{inviteData.email}</strong>. Elle est valable 7 jours.
+                </>
+              ) : (
+                <>
+                  L'invitation pour <strong>{inviteData.email}</strong> est créée (valable 7 jours), mais l'e-mail n'a pas pu
+                  partir : transmettez-lui ce lien vous-même.
+                </>
+              )}
             </p>
             <p>
               Lien d'invitation, si vous préférez le transmettre vous-même : <code>{inviteData.link}</code>

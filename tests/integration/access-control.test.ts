@@ -193,10 +193,15 @@ describe("editing a CCAS within the network", () => {
 });
 
 describe("anonymous visitors", () => {
-  it("are sent to the sign-in page with the way back, for every network page", async () => {
+  it("are sent to the sign-in page with the way back, for every network page, and get 401 from the API", async () => {
     const visitor = new HttpClient(app.url);
     for (const url of valParisisUrls()) {
       const response = await visitor.get(url);
+      if (url.startsWith("/api/")) {
+        expect(response.status, url).toBe(401);
+        expect(JSON.parse(response.text)).toEqual({ error: "Connexion requise." });
+        continue;
+      }
       expect(response.status, url).toBe(302);
       expect(response.location).toBe(`/connexion?redirectTo=${encodeURIComponent(url)}`);
     }
@@ -300,7 +305,7 @@ describe("adding a CCAS to the directory", () => {
     const json = JSON.parse(response.text) as { communes: Array<{ name: string }> };
     expect(json.communes[0]!.name).toBe("Thorigné-Fouillard");
     const anonymous = await new HttpClient(app.url).get("/api/communes?q=thorigne");
-    expect(anonymous.status).toBe(302);
+    expect(anonymous.status).toBe(401);
     const tooLong = await member.get(`/api/communes?q=${"x".repeat(81)}`);
     expect(tooLong.status).toBe(400);
     expect(JSON.parse(tooLong.text).error).toBe("Recherche trop longue (80 caractères au plus).");

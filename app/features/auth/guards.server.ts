@@ -41,3 +41,9 @@ export function safeRedirectPath(target: unknown, fallback = "/"): string {
   }
   return target;
 }
+
+/** API routes answer an anonymous caller with 401 JSON, not a redirect to a page. */
+export function requireApiSession(context: AppLoadContext) {
+  if (!context.session) throw Response.json({ error: "Connexion requise." }, { status: 401 });
+  return context.session;
+}

@@ -1,6 +1,6 @@
 import type { Executor } from "../../../db/client.ts";
 import type { Role } from "../../../db/schema.ts";
-import type { Mailer } from "../mail/mailer.server.ts";
+import { trySend, type Mailer } from "../mail/mailer.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { authorize } from "./guards.server.ts";
 import type { Actor } from "./permissions.ts";
@@ -14,7 +14,7 @@ import { inTransaction } from "../../../db/client.ts";
 export const INVITATION_DAYS = 7;
 
 export type InvitationResult =
-  | { ok: true; invitationId: string; link: string }
+  | { ok: true; invitationId: string; link: string; mailSent: boolean }
   | { ok: false; field?: "email" | "organisationId" | "role"; message: string };
 
 export async function createInvitation(
@@ -90,7 +90,7 @@ export async function createInvitation(
     });
     return row;
   });
-  await mailer.send({
+  const mailSent = await trySend(mailer, {
     to: email,
     subject: `Tablée — invitation à rejoindre ${organisation.networkName}`,
     text: [
@@ -103,7 +103,7 @@ export async function createInvitation(
       link,
     ].join("\n"),
   });
-  return { ok: true, invitationId: invitation.id, link };
+  return { ok: true, invitationId: invitation.id, link, mailSent };
 }
 
 export type InvitationView =

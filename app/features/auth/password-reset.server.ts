@@ -1,5 +1,5 @@
 import { inTransaction, type Executor } from "../../../db/client.ts";
-import type { Mailer } from "../mail/mailer.server.ts";
+import { trySend, type Mailer } from "../mail/mailer.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { formatRetryAfter, hitRateLimits, rateRules } from "./rate-limit.server.ts";
 import { revokeAllSessions } from "./sessions.server.ts";
@@ -7,6 +7,7 @@ import { hashToken, newToken } from "./tokens.server.ts";
 import { findUserByEmail, normaliseEmail, setPassword } from "./users.server.ts";
 
 const RESET_MS = 3600 * 1000;
+export const MAIL_UNAVAILABLE = "Le service d'envoi d'e-mails ne répond pas. Réessayez dans quelques minutes.";
 
 export type ResetRequestResult = { ok: true } | { ok: false; message: string };
 
@@ -36,7 +37,7 @@ export async function requestPasswordReset(
     .values({ tokenHash: hashToken(token), userId: user.id, expiresAt: new Date(now.getTime() + RESET_MS) })
     .execute();
   await recordAudit(db, { action: "password_reset_requested", subjectUserId: user.id, ip: input.ip });
-  await mailer.send({
+  const sent = await trySend(mailer, {
     to: user.email,
     subject: "Tablée — réinitialiser votre mot de passe",
     text: [
@@ -48,6 +49,7 @@ export async function requestPasswordReset(
       "Le lien ne sert qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
     ].join("\n"),
   });
+  if (!sent) return { ok: false, message: MAIL_UNAVAILABLE };
   return { ok: true };
 }
 
@@ -79,6 +81,8 @@ export async function completePasswordReset(
       .where("usedAt", "is", null)
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) return { ok: false as const };
+    // Any other link sent earlier dies with this one: only the newest request could be the user's.
+    await tx.updateTable("passwordResets").set({ usedAt: now }).where("userId", "=", reset.userId).where("usedAt", "is", null).execute();
     await setPassword(tx, reset.userId, input.password);
     await revokeAllSessions(tx, reset.userId);
     await recordAudit(tx, { action: "password_reset_completed", subjectUserId: reset.userId, ip: input.ip });

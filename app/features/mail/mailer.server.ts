@@ -39,3 +39,14 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
     },
   };
 }
+
+/** Sends, and reports failure instead of throwing: the caller tells the user what to do instead. */
+export async function trySend(mailer: Mailer, message: MailMessage): Promise<boolean> {
+  try {
+    await mailer.send(message);
+    return true;
+  } catch (error) {
+    console.error(`Erreur : e-mail « ${message.subject} » non envoyé : ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
