@@ -19,6 +19,16 @@ export default defineConfig({
         }),
       ],
   build: { target: "es2022" },
+  // Development only. Remix 2 (without its unstable_optimizeDeps flag) gives Vite no entries to scan, so each
+  // route's packages were found on its first visit and Vite re-optimised and reloaded the page (TipTap, Yjs
+  // and socket.io-client on the first visit to a note). Scanning the client entry and the routes pre-bundles
+  // them all when the server starts.
+  optimizeDeps: {
+    entries: ["app/entry.client.tsx", "app/root.tsx", "app/routes/*.tsx"],
+    // The scan also walks server-only modules: @node-rs/argon2's browser build needs a WebAssembly package we
+    // do not install, and that error made every optimisation fail.
+    exclude: ["@node-rs/argon2"],
+  },
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],

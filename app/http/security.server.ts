@@ -20,6 +20,9 @@ export function securityHeaders(options: { development: boolean }) {
         defaultSrc: ["'self'"],
         scriptSrc: options.development ? ["'self'", "'unsafe-inline'"] : ["'self'", nonce],
         styleSrc: ["'self'", ...(options.development ? ["'unsafe-inline'"] : [])],
+        // Style attributes only (never <style> elements): TipTap tables set column widths and
+        // co-editing carets their colour with them.
+        styleSrcAttr: ["'unsafe-inline'"],
         imgSrc: ["'self'", "data:"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'", ...(options.development ? ["ws:", "wss:"] : [])],
