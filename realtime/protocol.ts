@@ -5,9 +5,12 @@ export const EVENTS = {
   leave: "doc:leave",
   update: "doc:update",
   awareness: "doc:awareness",
+  /** Server to clients: the server dropped its copy (a write failed); join again so nothing is lost. */
+  rejoin: "doc:rejoin",
   /** Server to server (through the socket.io adapter): keeps each process's in-memory copy in step. */
   peerUpdate: "doc:peer-update",
   peerAwareness: "doc:peer-awareness",
+  peerEvict: "doc:peer-evict",
 } as const;
 
 export type Binary = Uint8Array | ArrayBuffer;

@@ -8,6 +8,8 @@ import { can, type Actor } from "../app/features/auth/permissions.ts";
 import { resolveSession, sessionCookie } from "../app/features/auth/sessions.server.ts";
 import { findDocument, type DocumentRecord } from "../app/features/documents/documents.server.ts";
 import { MAX_UPDATE_BYTES, UPDATE_BURST, UPDATE_RATE_PER_SECOND } from "../app/features/documents/limits.ts";
+import { findMeeting } from "../app/features/roundtables/meetings.server.ts";
+import { AGENDA_EVENTS, agendaRoom, type AgendaWatchReply, type AgendaWatchRequest } from "./agenda-protocol.ts";
 import { DocumentRegistry } from "./collab/registry.ts";
 import {
   EVENTS,
@@ -50,6 +52,8 @@ export interface Realtime {
   registry: DocumentRegistry;
   /** Broadcasts a server-made change (a restored version) to everyone holding the document. */
   broadcastUpdate(documentId: string, update: Uint8Array): void;
+  /** Tells everyone watching a meeting's agenda (on every process) that it changed. */
+  agendaChanged(meetingId: string): void;
   close(): Promise<void>;
 }
 
@@ -57,7 +61,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const log = options.log ?? (() => {});
   const cookie = sessionCookie(options.sessionSecret);
   const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
-  const registry = new DocumentRegistry({ db: options.db, log, ...options.registry });
+  const room = (documentId: string) => `doc:${documentId}`;
+  const registry = new DocumentRegistry({
+    db: options.db,
+    log,
+    ...options.registry,
+    onEvict: (documentId) => {
+      io.to(room(documentId)).emit(EVENTS.rejoin, { documentId });
+      toPeers(EVENTS.peerEvict, documentId, new Uint8Array());
+    },
+  });
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_UPDATE_BYTES + 64 * 1024,
@@ -131,7 +144,6 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     return true;
   }
 
-  const room = (documentId: string) => `doc:${documentId}`;
 
   io.on("connection", (socket) => {
     const data = socket.data as SocketData;
@@ -182,11 +194,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         if (!can(actor, { action: "document.write", ...document })) return answer({ ok: false, error: "read-only" });
         if (!takeToken(socket)) return answer({ ok: false, error: "throttled" });
         const entry = await registry.acquire(document.id, socket.id);
-        const result = await registry.applyClientUpdate(entry, update, data.userId);
-        if (!result.ok) return answer(result);
-        socket.to(room(document.id)).emit(EVENTS.update, { documentId: document.id, update });
-        toPeers(EVENTS.peerUpdate, document.id, update);
-        answer({ ok: true });
+        const result = await registry.applyClientUpdate(entry, update, data.userId, () => {
+          socket.to(room(document.id)).emit(EVENTS.update, { documentId: document.id, update });
+          toPeers(EVENTS.peerUpdate, document.id, update);
+        });
+        answer(result);
       } catch (error) {
         log(`Modification non enregistrée : ${String(error)}`);
         answer({ ok: false, error: "unavailable" });
@@ -205,6 +217,28 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       } catch {
         // Presence is best effort: a malformed or late message is dropped.
       }
+    });
+
+    // A meeting page watches its agenda; only members of the meeting's network may.
+    socket.on(AGENDA_EVENTS.watch, async (request: AgendaWatchRequest, reply: (answer: AgendaWatchReply) => void) => {
+      const answer = typeof reply === "function" ? reply : () => {};
+      try {
+        const meetingId = request?.meetingId;
+        if (typeof meetingId !== "string" || !uuid.test(meetingId)) return answer({ ok: false, error: "invalid" });
+        const meeting = await findMeeting(options.db, meetingId);
+        const actor = await currentActor(socket);
+        if (!meeting || !actor || !can(actor, { action: "network.view", networkId: meeting.networkId })) {
+          return answer({ ok: false, error: "not-found" });
+        }
+        await socket.join(agendaRoom(meetingId));
+        answer({ ok: true });
+      } catch (error) {
+        log(`Suivi de l'ordre du jour impossible : ${String(error)}`);
+        answer({ ok: false, error: "unavailable" });
+      }
+    });
+    socket.on(AGENDA_EVENTS.unwatch, (request: AgendaWatchRequest) => {
+      if (typeof request?.meetingId === "string") void socket.leave(agendaRoom(request.meetingId));
     });
 
     const leave = (documentId: string) => {
@@ -228,6 +262,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     const bytes = toBytes(update);
     if (bytes) registry.applyPeerUpdate(documentId, bytes);
   });
+  io.on(EVENTS.peerEvict, (documentId: string) => registry.evict(documentId));
   io.on(EVENTS.peerAwareness, (documentId: string, update: unknown) => {
     const bytes = toBytes(update);
     if (bytes) registry.applyPeerAwareness(documentId, bytes);
@@ -239,6 +274,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     broadcastUpdate(documentId, update) {
       io.to(room(documentId)).emit(EVENTS.update, { documentId, update });
       toPeers(EVENTS.peerUpdate, documentId, update);
+    },
+    agendaChanged(meetingId) {
+      // Through the adapter when there is one: watchers on other processes hear it too.
+      io.to(agendaRoom(meetingId)).emit(AGENDA_EVENTS.changed, { meetingId });
     },
     /**
      * Closes every connection as a server going away (clients reconnect, to

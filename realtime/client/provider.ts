@@ -58,6 +58,7 @@ export class SocketIOProvider {
     this.socket.on("disconnect", this.onDisconnect);
     this.socket.on(EVENTS.update, this.onRemoteUpdate);
     this.socket.on(EVENTS.awareness, this.onRemoteAwareness);
+    this.socket.on(EVENTS.rejoin, this.onRejoin);
     if (this.socket.connected) this.onConnect();
     else if (!this.socket.active) this.socket.connect();
   }
@@ -100,6 +101,7 @@ export class SocketIOProvider {
     this.socket.off("disconnect", this.onDisconnect);
     this.socket.off(EVENTS.update, this.onRemoteUpdate);
     this.socket.off(EVENTS.awareness, this.onRemoteAwareness);
+    this.socket.off(EVENTS.rejoin, this.onRejoin);
     if (this.socket.connected) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "local");
       this.socket.emit(EVENTS.leave, { documentId: this.documentId });
@@ -217,6 +219,13 @@ export class SocketIOProvider {
         this.scheduleResync();
       });
   }
+
+  private onRejoin = (message: { documentId?: string }): void => {
+    if (message?.documentId !== this.documentId || this.destroyed) return;
+    this.joined = false;
+    this.set({ synced: false, unsent: true });
+    void this.join();
+  };
 
   private onRemoteUpdate = (message: UpdateMessage): void => {
     if (message?.documentId !== this.documentId) return;

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import type { Executor } from "../../db/client.ts";
 import { MAX_DOCUMENT_BYTES, MAX_UPDATE_BYTES } from "../../app/features/documents/limits.ts";
 import { appendUpdate, compactDocument, loadState } from "../../app/features/documents/persistence.server.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { documentSchema, FRAGMENT } from "../../app/features/documents/render.server.ts";
 import type { UpdateError } from "../protocol.ts";
 
@@ -20,6 +21,8 @@ export interface RegistryOptions {
   compactAfterQuietMs?: number;
   releaseAfterIdleMs?: number;
   log?: (line: string) => void;
+  /** Called when a document is dropped from memory because a write failed: its clients must join again. */
+  onEvict?: (documentId: string) => void;
 }
 
 export interface LiveDocument {
@@ -45,9 +48,13 @@ export class DocumentRegistry {
   private readonly compactAfterQuietMs: number;
   private readonly releaseAfterIdleMs: number;
   private readonly log: (line: string) => void;
+  private readonly commits: GroupCommit;
+  private readonly onEvict: (documentId: string) => void;
 
   constructor(options: RegistryOptions) {
     this.db = options.db;
+    this.commits = new GroupCommit(options.db);
+    this.onEvict = options.onEvict ?? (() => {});
     this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
     this.compactAfterQuietMs = options.compactAfterQuietMs ?? 2000;
     this.releaseAfterIdleMs = options.releaseAfterIdleMs ?? 30_000;
@@ -112,8 +119,15 @@ export class DocumentRegistry {
     return removal;
   }
 
-  /** Validates, stores, then applies a client's update: stored before the caller acknowledges it. */
-  async applyClientUpdate(entry: LiveDocument, update: Uint8Array, userId: string | null): Promise<ApplyResult> {
+  /**
+   * Validates a client's update, applies it, lets `relay` pass it on at once
+   * (others should not wait for the disk), then stores it: the returned promise
+   * settles, and the caller acknowledges, only once it is stored. If storing
+   * fails, memory would be ahead of storage and a client re-syncing would
+   * believe the server has its change: the document is dropped from memory and
+   * its clients are asked to join again, which sends the change anew.
+   */
+  async applyClientUpdate(entry: LiveDocument, update: Uint8Array, userId: string | null, relay: () => void): Promise<ApplyResult> {
     if (update.byteLength > MAX_UPDATE_BYTES) return { ok: false, error: "too-large" };
     if (entry.approxBytes + update.byteLength > MAX_DOCUMENT_BYTES) {
       await this.compact(entry);
@@ -124,12 +138,25 @@ export class DocumentRegistry {
     } catch {
       return { ok: false, error: "invalid" };
     }
-    await appendUpdate(this.db, entry.id, update, userId);
     Y.applyUpdate(entry.doc, update, "client");
     entry.approxBytes += update.byteLength;
+    relay();
+    try {
+      await this.commits.store({ documentId: entry.id, update, userId });
+    } catch (error) {
+      this.evict(entry.id);
+      this.onEvict(entry.id);
+      throw error;
+    }
     entry.pendingSinceCompaction += 1;
     this.scheduleCompaction(entry);
     return { ok: true };
+  }
+
+  /** Drops a document from memory without storing anything (its state is the database's). */
+  evict(documentId: string): void {
+    const entry = this.live.get(documentId);
+    if (entry) this.unload(entry);
   }
 
   /** An update another process stored and broadcast: keep our copy in step if we hold the document. */

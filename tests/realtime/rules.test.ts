@@ -112,6 +112,38 @@ describe("who may write", () => {
   });
 });
 
+describe("a failed write", () => {
+  it("is not acknowledged, and the change is stored once the database answers again", async () => {
+    const document = await createDocument(app.database.db, { networkId, kind: "note", title: "Panne", createdBy: null });
+    const writer = openEditor(app.url, await sessionCookieFor(app.url, ERMONT_DIRECTOR), document.id);
+    const reader = openEditor(app.url, await sessionCookieFor(app.url, FRANCONVILLE_ELECTED), document.id);
+    try {
+      await Promise.all([whenSynced(writer), whenSynced(reader)]);
+      const commits = (app.server.realtime.registry as unknown as { commits: { store: (update: unknown) => Promise<void> } }).commits;
+      const store = commits.store.bind(commits);
+      let failures = 0;
+      commits.store = async (update) => {
+        if (failures === 0) {
+          failures += 1;
+          throw new Error("connexion à la base perdue");
+        }
+        return store(update);
+      };
+      writer.text.insert(0, "Écrit pendant la panne. ");
+      await waitFor(() => failures === 1, 5000, "écriture ratée");
+      await writer.provider.whenSaved(10_000);
+      await waitFor(() => reader.text.toString() === writer.text.toString(), 5000, "convergence");
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, (await loadState(app.database.db, document.id)).state);
+      expect(stored.getText("test").toString()).toBe("Écrit pendant la panne. ");
+      commits.store = store;
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+});
+
 describe("limits", () => {
   it("refuses an update over 1 MB, and a burst beyond the rate limit, without storing them", async () => {
     const document = await createDocument(app.database.db, { networkId, kind: "note", title: "Limites", createdBy: null });

@@ -24,6 +24,21 @@ export async function appendUpdate(db: Executor, documentId: string, update: Uin
   return row.id;
 }
 
+export interface PendingUpdate {
+  documentId: string;
+  update: Uint8Array;
+  userId: string | null;
+}
+
+/** Several updates (of any documents) in one statement: what group commit writes. */
+export async function appendUpdates(db: Executor, updates: PendingUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  await db
+    .insertInto("documentUpdates")
+    .values(updates.map(({ documentId, update, userId }) => ({ documentId, update: bytes(update), userId })))
+    .execute();
+}
+
 export interface StoredState {
   /** Snapshot and later updates merged into one Yjs update (empty document: a valid empty update). */
   state: Uint8Array;
