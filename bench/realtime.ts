@@ -183,25 +183,17 @@ async function measureTablee(url: string, cookie: string, documentId: string, bi
 
   const loaded = new Deliveries();
   instrument(participants, loaded);
-  let loading = true;
-  let loads = 0;
-  const loader = (async () => {
-    const socket = openSocket(url, cookie);
-    await connected(socket);
-    while (loading) {
-      const reply = await socket.timeout(120_000).emitWithAck(EVENTS.join, { documentId: bigDocumentId, stateVector: Y.encodeStateVector(new Y.Doc()) });
-      if (!reply.ok) throw new Error(`Chargement du gros document refusé : ${reply.error}`);
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, new Uint8Array(reply.update));
-      doc.destroy();
-      socket.emit(EVENTS.leave, { documentId: bigDocumentId });
-      loads += 1;
-    }
-    socket.close();
-  })();
+  const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "load-big-document.ts"), url, cookie, bigDocumentId], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let loaderOutput = "";
+  loader.stdout!.on("data", (chunk) => (loaderOutput += chunk));
+  const loaderDone = new Promise<void>((resolve) => loader.once("exit", () => resolve()));
+  await sleep(2000);
   await drive(participants, loaded, SECONDS);
-  loading = false;
-  await loader;
+  loader.kill("SIGTERM");
+  await loaderDone;
+  const loads = Number(/loads (\d+)/.exec(loaderOutput)?.[1] ?? 0);
   for (const provider of providers) provider.destroy();
   for (const participant of participants) participant.socket.close();
   return { idle, loaded, loads };

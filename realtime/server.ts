@@ -163,9 +163,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         await socket.join(room(documentId));
         let update: Uint8Array;
         try {
-          update = Y.encodeStateAsUpdate(entry.doc, stateVector);
+          update = registry.encodeMissing(entry, stateVector);
         } catch {
-          update = Y.encodeStateAsUpdate(entry.doc);
+          // A malformed state vector: send everything, the client ignores what it has.
+          update = registry.encodeMissing(entry, new Uint8Array([0]));
         }
         reply({
           ok: true,

@@ -34,6 +34,8 @@ export interface LiveDocument {
   awarenessByHolder: Map<string, Set<number>>;
   approxBytes: number;
   pendingSinceCompaction: number;
+  /** The whole state, encoded once for every newcomer until the next change (large documents). */
+  encodedState?: Uint8Array;
   quietTimer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
   compaction: Promise<unknown>;
@@ -55,7 +57,7 @@ export class DocumentRegistry {
     this.db = options.db;
     this.commits = new GroupCommit(options.db);
     this.onEvict = options.onEvict ?? (() => {});
-    this.compactAfterUpdates = options.compactAfterUpdates ?? 200;
+    this.compactAfterUpdates = options.compactAfterUpdates ?? 500;
     this.compactAfterQuietMs = options.compactAfterQuietMs ?? 2000;
     this.releaseAfterIdleMs = options.releaseAfterIdleMs ?? 30_000;
     this.log = options.log ?? (() => {});
@@ -89,6 +91,9 @@ export class DocumentRegistry {
         compaction: Promise.resolve(),
         ready: Promise.resolve(),
       };
+      doc.on("update", () => {
+        created.encodedState = undefined;
+      });
       // Registered before loading: updates from other processes that arrive meanwhile are applied, not lost.
       created.ready = loadState(this.db, documentId).then((stored) => {
         Y.applyUpdate(doc, stored.state, "storage");
@@ -157,6 +162,12 @@ export class DocumentRegistry {
   evict(documentId: string): void {
     const entry = this.live.get(documentId);
     if (entry) this.unload(entry);
+  }
+
+  /** What a client must receive to catch up from `stateVector`; a newcomer's (empty) vector reuses one encoding. */
+  encodeMissing(entry: LiveDocument, stateVector: Uint8Array): Uint8Array {
+    if (stateVector.byteLength <= 1) return (entry.encodedState ??= Y.encodeStateAsUpdate(entry.doc));
+    return Y.encodeStateAsUpdate(entry.doc, stateVector);
   }
 
   /** An update another process stored and broadcast: keep our copy in step if we hold the document. */
