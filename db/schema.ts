@@ -154,6 +154,102 @@ export interface DocumentRevisionsTable {
   createdAt: CreatedAt;
 }
 
+export type MeetingStatus = "planned" | "agenda_open" | "agenda_closed" | "held" | "minutes_published";
+export type AgendaItemKind = "information" | "exchange" | "decision";
+export type AgendaItemStatus = "proposed" | "accepted" | "deferred" | "declined";
+
+export interface MeetingsTable {
+  id: Generated<string>;
+  networkId: string;
+  hostOrganisationId: string;
+  startsAt: Timestamp;
+  durationMinutes: Generated<number>;
+  place: string | null;
+  accessDetails: string | null;
+  hostTheme: string | null;
+  status: Generated<MeetingStatus>;
+  proposedHostOrganisationId: string | null;
+  overrideReason: string | null;
+  version: Generated<number>;
+  minutesDocumentId: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export interface RotationPreferencesTable {
+  organisationId: string;
+  tieOrder: number | null;
+  neverHosts: Generated<boolean>;
+  updatedAt: Generated<Date>;
+}
+
+export interface RotationExceptionsTable {
+  id: Generated<string>;
+  organisationId: string;
+  /** `date` columns: read them as text (`starts_on::text`) so both drivers return "2027-01-01". */
+  startsOn: ColumnType<string, string, string>;
+  endsOn: ColumnType<string, string, string>;
+  reason: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface AgendaItemsTable {
+  id: Generated<string>;
+  meetingId: string;
+  position: number;
+  title: string;
+  description: string | null;
+  kind: AgendaItemKind;
+  estimatedMinutes: number;
+  proposingOrganisationId: string | null;
+  proposedBy: string | null;
+  status: Generated<AgendaItemStatus>;
+  declineReason: string | null;
+  carriedOverFromId: string | null;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export type AttendeeFunction = "elected" | "director" | "other";
+
+export interface AttendanceTable {
+  id: Generated<string>;
+  meetingId: string;
+  organisationId: string;
+  name: string;
+  function: AttendeeFunction;
+  accessibilityNeeds: string | null;
+  /** null until the host records, after the meeting, who actually came. */
+  attended: boolean | null;
+  registeredBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export type FollowUpStatus = "open" | "done" | "dropped";
+
+export interface FollowUpActionsTable {
+  id: Generated<string>;
+  meetingId: string;
+  title: string;
+  ownerOrganisationId: string;
+  /** A `date` column: read it as text (`due_on::text`). */
+  dueOn: ColumnType<string, string, string>;
+  status: Generated<FollowUpStatus>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Generated<Date>;
+}
+
+export interface AgendaSupportsTable {
+  agendaItemId: string;
+  userId: string;
+  organisationId: string;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -168,6 +264,13 @@ export interface Database {
   documentUpdates: DocumentUpdatesTable;
   documentSnapshots: DocumentSnapshotsTable;
   documentRevisions: DocumentRevisionsTable;
+  meetings: MeetingsTable;
+  rotationPreferences: RotationPreferencesTable;
+  rotationExceptions: RotationExceptionsTable;
+  agendaItems: AgendaItemsTable;
+  agendaSupports: AgendaSupportsTable;
+  attendance: AttendanceTable;
+  followUpActions: FollowUpActionsTable;
 }
 
 export type Network = Selectable<NetworksTable>;

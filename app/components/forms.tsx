@@ -1,5 +1,5 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { getInputProps, getSelectProps } from "@conform-to/react";
+import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import { useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -14,7 +14,7 @@ export function TextField({
   field: FieldMetadata<string | null | undefined>;
   label: string;
   hint?: string;
-  type?: "text" | "email" | "password" | "tel" | "search";
+  type?: "text" | "email" | "password" | "tel" | "search" | "number" | "date" | "time";
   autoComplete?: string;
 }) {
   const hintId = hint ? `${field.id}-hint` : undefined;
@@ -28,6 +28,33 @@ export function TextField({
         </span>
       ) : null}
       <input {...props} autoComplete={autoComplete} />
+      <FieldError id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+/** A labelled multi-line input, its error next to it, like TextField. */
+export function TextAreaField({
+  field,
+  label,
+  hint,
+  rows = 3,
+}: {
+  field: FieldMetadata<string | null | undefined>;
+  label: string;
+  hint?: string;
+  rows?: number;
+}) {
+  const hintId = hint ? `${field.id}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <span className="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+      <textarea {...getTextareaProps(field, { ariaDescribedBy: hintId })} rows={rows} />
       <FieldError id={field.errorId} errors={field.errors} />
     </div>
   );

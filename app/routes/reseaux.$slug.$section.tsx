@@ -9,11 +9,6 @@ import { requireNetworkMember } from "../features/network/access.server.ts";
  * Each gets a route of its own when built; remove its entry here then.
  */
 const upcomingSections: Record<string, { title: string; lead: string; meanwhile: string }> = {
-  "tables-rondes": {
-    title: "Tables rondes",
-    lead: "Les tables rondes inter-CCAS du réseau apparaîtront ici : la commune d'accueil à tour de rôle, l'ordre du jour construit en commun, les présences et les comptes rendus.",
-    meanwhile: "En attendant, l'annuaire du réseau donne les contacts de chaque CCAS pour organiser la prochaine rencontre.",
-  },
   veille: {
     title: "Veille réglementaire",
     lead: "La veille réglementaire et sociale partagée du réseau sera rassemblée ici : textes, dates d'effet et références officielles.",

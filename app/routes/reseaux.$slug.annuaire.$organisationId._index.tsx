@@ -7,7 +7,8 @@ import { roleLabels } from "../features/auth/roles.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { getDirectoryEntry } from "../features/network/organisations.server.ts";
 import { uuidParam } from "../http/params.server.ts";
-import { formatPopulation } from "../i18n/format.ts";
+import { organisationRoundTables } from "../features/roundtables/follow-up.server.ts";
+import { formatDate, formatPopulation } from "../i18n/format.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "CCAS"} — Tablée` }];
 
@@ -32,11 +33,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       email: entry.email,
     },
     contacts: entry.contacts,
+    roundTables: await organisationRoundTables(context.db, entry.id).then(({ hosted, openActions }) => ({
+      hosted: hosted.map((meeting) => ({
+        id: meeting.id,
+        date: formatDate(meeting.startsAt),
+        theme: meeting.hostTheme,
+        past: meeting.startsAt < new Date(),
+      })),
+      openActions: openActions.map((action) => ({ ...action, dueOn: formatDate(new Date(`${action.dueOn}T12:00:00Z`)) })),
+    })),
   };
 }
 
 export default function OrganisationPage() {
-  const { slug, canEdit, organisation, contacts } = useLoaderData<typeof loader>();
+  const { slug, canEdit, organisation, contacts, roundTables } = useLoaderData<typeof loader>();
   const leaders = contacts.filter((contact) => contact.role === "director" || contact.role === "elected");
   return (
     <>
@@ -81,6 +91,36 @@ export default function OrganisationPage() {
           {leaders.length ? <ContactList contacts={leaders} /> : <p className="muted">Aucune direction ni élu inscrit.</p>}
         </section>
       </div>
+      <section className="card" aria-labelledby="tables-rondes">
+        <h2 id="tables-rondes">Tables rondes</h2>
+        {roundTables.hosted.length === 0 ? (
+          <p className="muted">{organisation.communeName} n'a pas encore accueilli de table ronde sur Tablée.</p>
+        ) : (
+          <ul className="contact-list">
+            {roundTables.hosted.map((meeting) => (
+              <li key={meeting.id}>
+                <Link to={`/reseaux/${slug}/tables-rondes/${meeting.id}`}>
+                  {organisation.communeName} {meeting.past ? "a accueilli" : "accueillera"} la table ronde du {meeting.date}
+                </Link>
+                {meeting.theme ? ` : ${meeting.theme}` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+        {roundTables.openActions.length > 0 ? (
+          <>
+            <h3>Actions de suivi en cours</h3>
+            <ul className="contact-list">
+              {roundTables.openActions.map((action) => (
+                <li key={action.id}>
+                  <Link to={`/reseaux/${slug}/tables-rondes/${action.meetingId}`}>{action.title}</Link> — échéance le {action.dueOn}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
       <h2>Membres inscrits</h2>
       {contacts.length === 0 ? (
         <p className="muted">Personne de ce CCAS n'est encore inscrit sur Tablée.</p>

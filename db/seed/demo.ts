@@ -4,6 +4,7 @@ import { addMember } from "../../app/features/auth/accounts.server.ts";
 import { findCommune, findEpci } from "../../app/features/network/communes.server.ts";
 import { createNetwork } from "../../app/features/network/networks.server.ts";
 import { createOrganisationFromCommune } from "../../app/features/network/organisations.server.ts";
+import { seedDemoRoundTables } from "./roundtables.ts";
 
 export const DEMO_PASSWORD = "tablee-demo-2026";
 
@@ -62,13 +63,21 @@ export async function seedDemo(db: Executor): Promise<SeedOutcome> {
       }
       networks.push({ slug: network.slug, name: network.name, organisations: spec.communes.length });
     }
+    const userIds = new Map<string, string>();
     for (const account of demoAccounts) {
-      await addMember(tx, {
+      const { userId } = await addMember(tx, {
         ...account,
         password: DEMO_PASSWORD,
         organisationId: organisationIds.get(`${account.network}:${account.inseeCode}`)!,
       });
+      userIds.set(account.email, userId);
     }
+    const valParisis = await tx.selectFrom("networks").select("id").where("name", "=", VAL_PARISIS.name).executeTakeFirstOrThrow();
+    await seedDemoRoundTables(tx, {
+      networkId: valParisis.id,
+      organisation: (inseeCode) => organisationIds.get(`val-parisis:${inseeCode}`)!,
+      user: (email) => userIds.get(email)!,
+    });
     return { created: true, networks };
   });
 }

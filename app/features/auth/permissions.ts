@@ -28,7 +28,14 @@ export type Permission =
   | { action: "membership.deactivate"; networkId: string; targetUserId: string }
   | { action: "document.create"; networkId: string }
   | ({ action: "document.read" } & DocumentFacts)
-  | ({ action: "document.write" } & DocumentFacts);
+  | ({ action: "document.write" } & DocumentFacts)
+  | { action: "roundtable.plan"; networkId: string }
+  | { action: "meeting.manage"; networkId: string; hostOrganisationId: string }
+  | { action: "agenda.propose"; networkId: string }
+  | { action: "agenda.support"; networkId: string }
+  | { action: "agenda.editItem"; networkId: string; hostOrganisationId: string; proposedByUserId: string | null }
+  | { action: "attendance.register"; networkId: string; organisationId: string }
+  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string };
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -53,6 +60,14 @@ function isMemberOf(actor: Actor, organisationId: string | null): boolean {
 function isDirectorOf(actor: Actor, organisationId: string): boolean {
   return actor.memberships.some(
     (membership) => membership.organisationId === organisationId && membership.role === "director",
+  );
+}
+
+/** The host CCAS's director or elected officials run their meeting with the coordinators; its staff do not. */
+function managesHostOf(actor: Actor, hostOrganisationId: string): boolean {
+  return actor.memberships.some(
+    (membership) =>
+      membership.organisationId === hostOrganisationId && (membership.role === "director" || membership.role === "elected"),
   );
 }
 
@@ -86,6 +101,23 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       if (!can(actor, { ...permission, action: "document.read" })) return false;
       // A practice note is its CCAS's account of what it did: others read it, only its CCAS edits it.
       return permission.kind !== "practice" || isMemberOf(actor, permission.ownerOrganisationId);
+    case "roundtable.plan":
+      return isCoordinatorOf(actor, networkId);
+    case "meeting.manage":
+      return isCoordinatorOf(actor, networkId) || managesHostOf(actor, permission.hostOrganisationId);
+    case "agenda.propose":
+    case "agenda.support":
+      return membershipsIn(actor, networkId).length > 0;
+    case "agenda.editItem":
+      // Members edit their own proposals; the host and the coordinators edit any item.
+      if (membershipsIn(actor, networkId).length === 0) return false;
+      return permission.proposedByUserId === actor.userId || can(actor, { ...permission, action: "meeting.manage" });
+    case "attendance.register":
+      // Each CCAS says who it sends; the coordinators may do it for any.
+      return isCoordinatorOf(actor, networkId) || isMemberOf(actor, permission.organisationId);
+    case "followUp.updateStatus":
+      // The CCAS that owns an action reports on it; the meeting's managers too.
+      return can(actor, { ...permission, action: "meeting.manage" }) || isMemberOf(actor, permission.ownerOrganisationId);
   }
 }
 

@@ -4,6 +4,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Files sent with the message (a meeting's .ics with its convocation). */
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
 export interface Mailer {
@@ -26,6 +28,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
             `Objet : ${message.subject}`,
             "",
             message.text,
+            ...(message.attachments ?? []).map((attachment) => `[pièce jointe : ${attachment.filename}]`),
             "──",
           ].join("\n"),
         );
@@ -35,7 +38,13 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async send(message) {
-      await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        from: options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        attachments: message.attachments,
+      });
     },
   };
 }

@@ -10,3 +10,9 @@ export function foldForSearch(text: string): string {
     .replace(/\s+/g, " ")
     .trim();
 }
+
+/** "de" before a commune's name, contracted the French way: d'Ermont, du Plessis-Bouchard, des Lilas, de Taverny. */
+export function ofCommune(communeName: string): string {
+  if (/^Les? /.test(communeName)) return `${communeName.startsWith("Les ") ? "des" : "du"} ${communeName.replace(/^Les? /, "")}`;
+  return /^[AEIOUYÉÈÊÎÔÂH]/i.test(communeName) ? `d'${communeName}` : `de ${communeName}`;
+}

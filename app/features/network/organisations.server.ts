@@ -1,12 +1,11 @@
 import type { Executor } from "../../../db/client.ts";
 import type { Organisation, OrganisationKind } from "../../../db/schema.ts";
 import { POPULATION_YEAR, type Commune } from "./communes.server.ts";
+import { ofCommune } from "./normalise.ts";
 
 export function defaultOrganisationName(kind: OrganisationKind, communeName: string): string {
   if (kind === "cias") return `CIAS ${communeName}`;
-  // French contracts "de Le" and "de Les": CCAS du Plessis-Bouchard, CCAS des Lilas.
-  if (/^Les? /.test(communeName)) return `CCAS ${communeName.startsWith("Les ") ? "des" : "du"} ${communeName.replace(/^Les? /, "")}`;
-  return `CCAS ${/^[AEIOUYÉÈÊÎÔÂH]/i.test(communeName) ? "d'" : "de "}${communeName}`;
+  return `CCAS ${ofCommune(communeName)}`;
 }
 
 export async function createOrganisationFromCommune(
