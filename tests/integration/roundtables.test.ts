@@ -452,3 +452,18 @@ describe("paper convocation", () => {
     expect((await (await as(OUTSIDER())).get(`${meetingPath(meeting.id)}/convocation`)).status).toBe(404);
   });
 });
+
+describe("publishing the minutes", () => {
+  it("keeps the published text as a named version of the minutes", async () => {
+    const db = app.database.db;
+    const meeting = (await meetings()).find((row) => row.hostOrganisationId === orgId(valParisis, ERMONT))!;
+    const path = `${meetingPath(meeting.id)}/compte-rendu`;
+    await post(ERMONT_DIRECTOR(), path, {});
+    const { minutesDocumentId } = await db.selectFrom("meetings").select("minutesDocumentId").where("id", "=", meeting.id).executeTakeFirstOrThrow();
+    await db.updateTable("meetings").set({ status: "held" }).where("id", "=", meeting.id).execute();
+    const published = await post(ERMONT_DIRECTOR(), meetingPath(meeting.id), { intent: "status", status: "minutes_published" });
+    expect(published.status).toBe(200);
+    const revisions = await db.selectFrom("documentRevisions").select(["label", "reason"]).where("documentId", "=", minutesDocumentId!).execute();
+    expect(revisions).toContainEqual({ label: "Compte rendu publié", reason: "event" });
+  });
+});

@@ -5,6 +5,7 @@ import { authorize } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { formatDate, TIME_ZONE } from "../../i18n/format.ts";
 import { createDocument } from "../documents/documents.server.ts";
+import { createRevision } from "../documents/persistence.server.ts";
 import { findOrganisationInNetwork } from "../network/organisations.server.ts";
 import { allowedStatusChanges, meetingStatusLabels, welcomeItemTitle } from "./agenda.ts";
 import { carryOverDeferredItems } from "./agenda.server.ts";
@@ -190,6 +191,10 @@ export async function changeMeetingStatus(
     .where("status", "=", input.meeting.status)
     .executeTakeFirst();
   if (updated.numUpdatedRows === 0n) return { ok: false, message: "Le statut a changé entre-temps : la page est à jour." };
+  if (input.status === "minutes_published" && input.meeting.minutesDocumentId) {
+    // A meaningful moment in the minutes' history: the version everyone was sent.
+    await createRevision(db, input.meeting.minutesDocumentId, { label: "Compte rendu publié", reason: "event", userId: input.actor.userId });
+  }
   if (input.status !== "agenda_closed") return { ok: true };
   const convened = await sendConvocation(db, input.convene.mailer, {
     meeting: input.meeting,
