@@ -1,11 +1,10 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WRONG_CREDENTIALS } from "../../app/features/auth/sign-in.server.ts";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
 import {
   E2E_TIMEOUT,
   expectAccessible,
   expectCleanConsole,
-  openTab,
   settle,
   signIn,
   useAppAndBrowser,
@@ -19,17 +18,12 @@ import {
 
 const suite = useAppAndBrowser();
 
-async function newTab() {
-  const tab = await openTab(suite.browser, { baseURL: suite.app.url });
-  onTestFinished(() => tab.close());
-  return tab;
-}
 
 const networkHome = `/reseaux/${VAL_PARISIS_SLUG}`;
 
 describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => {
   it("signs a director in, shows their network, signs them out and then protects the pages", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await visit(page, "/connexion");
     await expect(page.title()).resolves.toBe("Connexion — Tablée");
     await expectAccessible(page, "/connexion");
@@ -64,7 +58,7 @@ describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => 
   });
 
   it("brings a signed-out visitor back to the page they asked for after signing in", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await page.goto(`${networkHome}/annuaire`);
     await waitForHydration(page);
     expect(new URL(page.url()).pathname).toBe("/connexion");
@@ -77,7 +71,7 @@ describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => 
   });
 
   it("shows a French error for a wrong password and keeps the e-mail typed", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await visit(page, "/connexion");
 
     // Nothing typed: each field says what is missing, next to it.
@@ -119,7 +113,7 @@ describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => 
   it("resets a forgotten password through the e-mailed link, which works only once", async () => {
     const account = "agent@ccas-taverny.demo.tablee.fr";
     const newPassword = "une phrase de passe toute neuve";
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
 
     await visit(page, "/connexion");
     await page.getByRole("link", { name: "Mot de passe oublié ?" }).click();
@@ -171,7 +165,7 @@ describe("sign-in and sign-out in the browser", { timeout: E2E_TIMEOUT }, () => 
 
 describe("keyboard only", { timeout: E2E_TIMEOUT }, () => {
   it("offers the skip link as the first Tab stop, and it moves focus to the main content", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await visit(page, "/connexion");
     await page.keyboard.press("Tab");
     const first = await page.evaluate(() => {
@@ -195,7 +189,7 @@ describe("keyboard only", { timeout: E2E_TIMEOUT }, () => {
   });
 
   it("completes and submits the sign-in form with the keyboard alone", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await visit(page, "/connexion");
     const focused = () =>
       page.evaluate(() => {

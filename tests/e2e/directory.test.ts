@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findCommune, findEpci } from "../../app/features/network/communes.server.ts";
 import { VAL_PARISIS } from "../../db/seed/demo.ts";
 import { formatInteger } from "../../app/i18n/format.ts";
@@ -7,7 +7,6 @@ import {
   E2E_TIMEOUT,
   expectAccessible,
   expectCleanConsole,
-  openTab,
   settle,
   signIn,
   useAppAndBrowser,
@@ -20,11 +19,6 @@ import {
 
 const suite = useAppAndBrowser();
 
-async function newTab() {
-  const tab = await openTab(suite.browser, { baseURL: suite.app.url });
-  onTestFinished(() => tab.close());
-  return tab;
-}
 
 const coordinator = "coordination@valparisis.demo.tablee.fr";
 const networkHome = `/reseaux/${VAL_PARISIS_SLUG}`;
@@ -45,7 +39,7 @@ function errorNextTo(page: Page, label: string | RegExp) {
 describe("the CCAS directory", { timeout: E2E_TIMEOUT }, () => {
   it("lists the 15 CCAS of Val Parisis with their population", async () => {
     expect(valParisis).toHaveLength(15);
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await signIn(page, "agent@ccas-franconville.demo.tablee.fr");
     await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Annuaire" }).click();
     await waitForHeading(page, "Annuaire des CCAS");
@@ -80,7 +74,7 @@ describe("the CCAS directory", { timeout: E2E_TIMEOUT }, () => {
   });
 
   it("lets the coordinator add Thorigné-Fouillard by searching « thorigne » and fill in its details", async () => {
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await signIn(page, coordinator);
     await visit(page, directory);
     await page.getByRole("link", { name: "Ajouter un CCAS" }).click();
@@ -154,7 +148,7 @@ describe("isolation between networks", { timeout: E2E_TIMEOUT }, () => {
       .select("id")
       .where("inseeCode", "=", "95219")
       .executeTakeFirstOrThrow();
-    const { page, log } = await newTab();
+    const { page, log } = await suite.newTab();
     await signIn(page, "coordination@payshaut.demo.tablee.fr");
     const ownHome = new URL(page.url()).pathname;
     expect(ownHome).not.toBe(networkHome);

@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   E2E_TIMEOUT,
   expectAccessible,
   expectCleanConsole,
-  openTab,
   settle,
   signIn,
   useAppAndBrowser,
@@ -18,11 +17,6 @@ import {
 
 const suite = useAppAndBrowser();
 
-async function newTab(options: { javaScriptEnabled?: boolean } = {}) {
-  const tab = await openTab(suite.browser, { baseURL: suite.app.url, ...options });
-  onTestFinished(() => tab.close());
-  return tab;
-}
 
 const coordinator = "coordination@valparisis.demo.tablee.fr";
 const networkHome = `/reseaux/${VAL_PARISIS_SLUG}`;
@@ -37,7 +31,7 @@ function errorNextTo(page: Page, label: string | RegExp) {
 describe("invitation of a new person", { timeout: E2E_TIMEOUT }, () => {
   it("lets the coordinator invite someone who creates an account from the e-mailed link and joins the network", async () => {
     // The coordinator sends the invitation from the members page.
-    const coordinatorTab = await newTab();
+    const coordinatorTab = await suite.newTab();
     const page = coordinatorTab.page;
     await signIn(page, coordinator);
     await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Membres" }).click();
@@ -63,7 +57,7 @@ describe("invitation of a new person", { timeout: E2E_TIMEOUT }, () => {
     const link = suite.app.mailbox.lastLink(invitee.email, "/invitation/");
 
     // The invited person opens the link in their own browser.
-    const inviteeTab = await newTab();
+    const inviteeTab = await suite.newTab();
     const guest = inviteeTab.page;
     await visit(guest, link);
     await waitForHeading(guest, "Invitation à rejoindre Tablée");
@@ -119,7 +113,7 @@ describe("invitation of a new person", { timeout: E2E_TIMEOUT }, () => {
     await expect(page.locator("main").textContent()).resolves.toContain("Aucune invitation en attente.");
 
     // The link cannot serve twice.
-    const lateTab = await newTab();
+    const lateTab = await suite.newTab();
     await visit(lateTab.page, link);
     await expect(lateTab.page.getByRole("status").textContent()).resolves.toContain("Cette invitation a déjà été utilisée.");
     await expect(lateTab.page.getByLabel("Prénom et nom").count()).resolves.toBe(0);
@@ -130,7 +124,7 @@ describe("invitation of a new person", { timeout: E2E_TIMEOUT }, () => {
 
   it("answers a bad submission with French errors next to the fields even without JavaScript", async () => {
     const email = "sans.javascript@mairie-eaubonne.fr";
-    const { page } = await newTab();
+    const { page } = await suite.newTab();
     await signIn(page, coordinator);
     await visit(page, `${networkHome}/membres`);
     await page.getByLabel("Adresse e-mail de la personne").fill(email);
@@ -140,7 +134,7 @@ describe("invitation of a new person", { timeout: E2E_TIMEOUT }, () => {
     await settle(page);
     const link = suite.app.mailbox.lastLink(email, "/invitation/");
 
-    const { page: guest } = await newTab({ javaScriptEnabled: false });
+    const { page: guest } = await suite.newTab({ javaScriptEnabled: false });
     await guest.goto(link);
     await guest.getByLabel("Prénom et nom").fill("Paul Sans-Script");
     await guest.getByLabel(/^Mot de passe/).fill("court");

@@ -9,7 +9,7 @@ import {
   type Locator,
   type Page,
 } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
 import { startTestApp, type TestApp } from "./server.ts";
 
@@ -53,7 +53,14 @@ export async function launchBrowser(): Promise<Browser> {
  * `afterAll`. If either cannot start, the file fails with its reason, and
  * whatever did start is still closed.
  */
-export function useAppAndBrowser(): { readonly app: TestApp; readonly browser: Browser } {
+export interface AppAndBrowser {
+  readonly app: TestApp;
+  readonly browser: Browser;
+  /** A fresh tab on the app (own cookies), closed when the current test ends. */
+  newTab(options?: BrowserContextOptions): Promise<BrowserTab>;
+}
+
+export function useAppAndBrowser(): AppAndBrowser {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -74,6 +81,11 @@ export function useAppAndBrowser(): { readonly app: TestApp; readonly browser: B
     get browser() {
       if (!browser) throw new Error("Chromium n'a pas démarré.");
       return browser;
+    },
+    async newTab(options = {}) {
+      const tab = await openTab(this.browser, { baseURL: this.app.url, ...options });
+      onTestFinished(() => tab.close());
+      return tab;
     },
   };
 }
