@@ -6,6 +6,7 @@ import { authorize } from "../features/auth/guards.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { COMMUNES_SOURCE, searchCommunes } from "../features/network/communes.server.ts";
 import { addOrganisationToNetwork } from "../features/network/directory.server.ts";
+import { memberInseeCodes } from "../features/network/organisations.server.ts";
 import { addOrganisationSchema, communeQuerySchema } from "../features/network/schemas.ts";
 import { readForm } from "../http/forms.server.ts";
 import { formatInteger } from "../i18n/format.ts";
@@ -18,11 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const parsed = communeQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const query = parsed.success ? parsed.data.q : "";
   const queryError = parsed.success ? null : (parsed.error.issues[0]?.message ?? "Recherche invalide.");
-  const present = new Set(
-    (await context.db.selectFrom("organisations").select("inseeCode").where("networkId", "=", network.id).execute()).map(
-      (row) => row.inseeCode,
-    ),
-  );
+  const present = await memberInseeCodes(context.db, network.id);
   const results = query ? searchCommunes(query) : [];
   return {
     slug: network.slug,

@@ -10,6 +10,7 @@ import { roleLabels, roles, type Role } from "../features/auth/roles.ts";
 import { changeRoleSchema, deactivateMembershipSchema, invitationSchema } from "../features/auth/schemas.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { changeMemberRole, deactivateMember, listNetworkMembers } from "../features/network/members.server.ts";
+import { listOrganisationNames } from "../features/network/organisations.server.ts";
 import { readForm } from "../http/forms.server.ts";
 import { formatDate } from "../i18n/format.ts";
 
@@ -17,12 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Membres du réseau — Tablé
 
 async function access(args: LoaderFunctionArgs) {
   const { network, actor } = await requireNetworkMember(args.context, args.request, args.params.slug);
-  const organisations = await args.context.db
-    .selectFrom("organisations")
-    .select(["id", "name"])
-    .where("networkId", "=", network.id)
-    .orderBy("communeName")
-    .execute();
+  const organisations = await listOrganisationNames(args.context.db, network.id);
   const invitable = organisations
     .map((organisation) => ({ ...organisation, roles: invitableRoles(actor, network.id, organisation.id, roles) }))
     .filter((organisation) => organisation.roles.length > 0);

@@ -71,3 +71,7 @@ export async function createNetwork(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export async function findNetworkById(db: Executor, networkId: string): Promise<Network | undefined> {
+  return db.selectFrom("networks").selectAll().where("id", "=", networkId).executeTakeFirst();
+}

@@ -133,3 +133,14 @@ export async function getDirectoryEntry(
   if (!organisation) return undefined;
   return { ...organisation, contacts: await listContacts(db, networkId, organisationId) };
 }
+
+/** The network's CCAS as (id, name), in commune order: for pickers. */
+export async function listOrganisationNames(db: Executor, networkId: string): Promise<Array<{ id: string; name: string }>> {
+  return db.selectFrom("organisations").select(["id", "name"]).where("networkId", "=", networkId).orderBy("communeName").execute();
+}
+
+/** INSEE codes of the communes whose CCAS already belong to the network. */
+export async function memberInseeCodes(db: Executor, networkId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("organisations").select("inseeCode").where("networkId", "=", networkId).execute();
+  return new Set(rows.map((row) => row.inseeCode));
+}

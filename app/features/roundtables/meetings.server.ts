@@ -6,7 +6,7 @@ import type { Actor } from "../auth/permissions.ts";
 import { formatDate, TIME_ZONE } from "../../i18n/format.ts";
 import { createDocument } from "../documents/documents.server.ts";
 import { createRevision } from "../documents/persistence.server.ts";
-import { findOrganisationInNetwork } from "../network/organisations.server.ts";
+import { findOrganisationInNetwork, listOrganisationNames } from "../network/organisations.server.ts";
 import { allowedStatusChanges, meetingStatusLabels, welcomeItemTitle } from "./agenda.ts";
 import { carryOverDeferredItems } from "./agenda.server.ts";
 import { sendConvocation } from "./convocation.server.ts";
@@ -283,6 +283,6 @@ export async function openMinutes(db: Executor, input: { actor: Actor; meeting: 
 
 /** Every member CCAS of the network, for the pages' choices (host, owner of an action). */
 export async function organisationOptions(db: Executor, networkId: string) {
-  const rows = await db.selectFrom("organisations").select(["id", "name"]).where("networkId", "=", networkId).orderBy("communeName").execute();
+  const rows = await listOrganisationNames(db, networkId);
   return rows.map((row) => ({ value: row.id, label: row.name }));
 }
