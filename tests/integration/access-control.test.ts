@@ -11,13 +11,12 @@ import {
   visibleText,
   type DemoNetwork,
 } from "../support/fixtures.ts";
-import { HttpClient, type HttpResponse } from "../support/http-client.ts";
+import { HttpClient, signedInClients, type HttpResponse } from "../support/http-client.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
 let app: TestApp;
 let valParisis: DemoNetwork;
 let paysHaut: DemoNetwork;
-const clients = new Map<string, HttpClient>();
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -27,16 +26,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** One signed-in client per account, reused across tests. */
-async function as(email: string): Promise<HttpClient> {
-  let client = clients.get(email);
-  if (!client) {
-    client = new HttpClient(app.url);
-    expect((await client.signIn(email)).status).toBe(302);
-    clients.set(email, client);
-  }
-  return client;
-}
+const as = signedInClients(() => app.url);
 
 function valParisisUrls(): string[] {
   const base = `/reseaux/${valParisis.slug}`;

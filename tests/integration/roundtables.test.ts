@@ -3,7 +3,7 @@ import { welcomeItemTitle } from "../../app/features/roundtables/agenda.ts";
 import { rotationPlanForNetwork } from "../../app/features/roundtables/meetings.server.ts";
 import { demoEmail, ERMONT, fieldError, FRANCONVILLE, inputValue, loadDemoNetworks, orgId, TAVERNY, visibleText, type DemoNetwork } from "../support/fixtures.ts";
 import { demoAccounts } from "../../db/seed/demo.ts";
-import { HttpClient, type HttpResponse } from "../support/http-client.ts";
+import { HttpClient, signedInClients, type HttpResponse } from "../support/http-client.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
@@ -13,7 +13,6 @@ import { startTestApp, type TestApp } from "../support/server.ts";
 
 let app: TestApp;
 let valParisis: DemoNetwork;
-const clients = new Map<string, HttpClient>();
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -23,15 +22,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(email: string): Promise<HttpClient> {
-  let client = clients.get(email);
-  if (!client) {
-    client = new HttpClient(app.url);
-    expect((await client.signIn(email)).status).toBe(302);
-    clients.set(email, client);
-  }
-  return client;
-}
+const as = signedInClients(() => app.url);
 
 const COORDINATOR = () => demoEmail("val-parisis", "coordinator");
 const ERMONT_DIRECTOR = () => demoEmail("val-parisis", "director", ERMONT);

@@ -54,3 +54,21 @@ export class HttpClient {
     return this.post("/connexion", { email, password, redirectTo: "/" });
   }
 }
+
+/**
+ * One signed-in client per account, reused across a file's tests. `baseUrl`
+ * is read when first needed, since the app starts in `beforeAll`.
+ */
+export function signedInClients(baseUrl: () => string): (email: string) => Promise<HttpClient> {
+  const clients = new Map<string, HttpClient>();
+  return async (email) => {
+    let client = clients.get(email);
+    if (!client) {
+      client = new HttpClient(baseUrl());
+      const response = await client.signIn(email);
+      if (response.status !== 302) throw new Error(`Connexion de ${email} refusée (${response.status})`);
+      clients.set(email, client);
+    }
+    return client;
+  };
+}
