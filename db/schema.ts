@@ -121,6 +121,13 @@ export interface DocumentsTable {
   createdBy: string | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
+  /** Knowledge documents only (kinds 'wiki' and 'practice'). */
+  sectionId: string | null;
+  position: Generated<number>;
+  ownerUserId: string | null;
+  /** A `date` column: read it as text (`review_on::text`). */
+  reviewOn: ColumnType<string | null, string | null | undefined, string | null>;
+  readCount: Generated<number>;
 }
 
 export interface DocumentUpdatesTable {
@@ -250,6 +257,52 @@ export interface AgendaSupportsTable {
   createdAt: CreatedAt;
 }
 
+export interface NetworkThemesTable {
+  id: Generated<string>;
+  networkId: string;
+  label: string;
+  position: Generated<number>;
+  createdAt: CreatedAt;
+}
+
+export interface DocumentThemesTable {
+  documentId: string;
+  themeId: string;
+}
+
+export interface WikiSectionsTable {
+  id: Generated<string>;
+  networkId: string;
+  parentId: string | null;
+  title: string;
+  position: Generated<number>;
+  createdAt: CreatedAt;
+}
+
+export interface PracticeNoteDetailsTable {
+  documentId: string;
+  cost: string | null;
+  partners: string | null;
+  contactName: string | null;
+  contactDetails: string | null;
+}
+
+export interface LegalReferencesTable {
+  id: Generated<string>;
+  documentId: string;
+  code: string;
+  article: string;
+  url: string | null;
+  /** A `date` column: read it as text (`effective_on::text`). */
+  effectiveOn: ColumnType<string | null, string | null | undefined, string | null>;
+  position: Generated<number>;
+}
+
+export interface AgendaItemDocumentsTable {
+  agendaItemId: string;
+  documentId: string;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -271,6 +324,12 @@ export interface Database {
   agendaSupports: AgendaSupportsTable;
   attendance: AttendanceTable;
   followUpActions: FollowUpActionsTable;
+  networkThemes: NetworkThemesTable;
+  documentThemes: DocumentThemesTable;
+  wikiSections: WikiSectionsTable;
+  practiceNoteDetails: PracticeNoteDetailsTable;
+  legalReferences: LegalReferencesTable;
+  agendaItemDocuments: AgendaItemDocumentsTable;
 }
 
 export type Network = Selectable<NetworksTable>;

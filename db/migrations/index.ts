@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_documents.ts";
 import * as m0003 from "./0003_roundtables.ts";
+import * as m0004 from "./0004_knowledge_foundation.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_documents": m0002,
   "0003_roundtables": m0003,
+  "0004_knowledge_foundation": m0004,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

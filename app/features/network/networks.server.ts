@@ -1,3 +1,4 @@
+import { DEFAULT_THEMES } from "../knowledge/default-themes.ts";
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client.ts";
 import type { Network } from "../../../db/schema.ts";
@@ -60,7 +61,7 @@ export async function createNetwork(
   db: Executor,
   input: { name: string; epciCode?: string | null; cadenceMonths?: number },
 ): Promise<Network> {
-  return db
+  const network = await db
     .insertInto("networks")
     .values({
       slug: await uniqueNetworkSlug(db, input.name),
@@ -70,6 +71,11 @@ export async function createNetwork(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto("networkThemes")
+    .values(DEFAULT_THEMES.map((label, position) => ({ networkId: network.id, label, position })))
+    .execute();
+  return network;
 }
 
 export async function findNetworkById(db: Executor, networkId: string): Promise<Network | undefined> {
