@@ -303,6 +303,13 @@ export interface AgendaItemDocumentsTable {
   documentId: string;
 }
 
+export interface CalendarFeedsTable {
+  userId: string;
+  tokenHash: string;
+  createdAt: CreatedAt;
+  lastUsedAt: Date | null;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -330,6 +337,7 @@ export interface Database {
   practiceNoteDetails: PracticeNoteDetailsTable;
   legalReferences: LegalReferencesTable;
   agendaItemDocuments: AgendaItemDocumentsTable;
+  calendarFeeds: CalendarFeedsTable;
 }
 
 export type Network = Selectable<NetworksTable>;

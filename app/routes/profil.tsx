@@ -75,6 +75,10 @@ export default function Profile() {
             ))}
           </ul>
         )}
+        <h2>Agenda</h2>
+        <p>
+          <Link to="/profil/calendrier">Abonner mon agenda aux tables rondes de mes réseaux</Link>
+        </p>
         <p>
           <Link to="/mot-de-passe-oublie">Changer de mot de passe</Link>
         </p>

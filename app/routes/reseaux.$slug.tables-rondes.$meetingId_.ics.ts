@@ -1,20 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound } from "../features/auth/guards.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
-import { listAgenda } from "../features/roundtables/agenda.server.ts";
 import { meetingCalendar } from "../features/roundtables/calendar.server.ts";
-import { findMeetingInNetwork } from "../features/roundtables/meetings.server.ts";
+import { calendarAgendaTitles, findMeetingInNetwork } from "../features/roundtables/meetings.server.ts";
 import { uuidParam } from "../http/params.server.ts";
 import { localDate } from "../features/roundtables/rotation.ts";
 
 /** One meeting as an .ics file to add to a calendar. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const { network } = await requireNetworkMember(context, request, params.slug);
   const meeting = await findMeetingInNetwork(context.db, network.id, uuidParam(params.meetingId));
   if (!meeting) throw notFound();
-  const agenda = (await listAgenda(context.db, meeting.id, actor.userId))
-    .filter((item) => item.status === "accepted" || item.status === "proposed")
-    .map((item) => item.title);
+  const agenda = (await calendarAgendaTitles(context.db, [meeting.id])).get(meeting.id) ?? [];
   const body = meetingCalendar({
     networkName: network.name,
     meeting,

@@ -146,6 +146,9 @@ export default function RoundTables() {
       ) : (
         <MeetingTable caption="Prochaines tables rondes" meetings={data.coming} slug={data.slug} />
       )}
+      <p>
+        <Link to="/profil/calendrier">Recevoir toutes les tables rondes dans mon agenda</Link>
+      </p>
 
       <section className="card rotation-card" aria-labelledby="rotation">
         <h2 id="rotation">Rotation : le prochain cycle</h2>

@@ -1,4 +1,4 @@
-import ical from "ical-generator";
+import ical, { type ICalCalendar } from "ical-generator";
 import { DateTime } from "luxon";
 import type { MeetingRecord } from "./meetings.server.ts";
 
@@ -38,24 +38,36 @@ export function meetingUid(meetingId: string): string {
   return `table-ronde-${meetingId}@tablee`;
 }
 
-export function meetingCalendar(input: {
+export interface CalendarEvent {
   networkName: string;
   meeting: MeetingRecord;
   agenda: string[];
   url: string;
-  now?: Date;
-}): string {
-  const { meeting } = input;
+}
+
+export function meetingCalendar(input: CalendarEvent & { now?: Date }): string {
+  return meetingsCalendar({ name: input.networkName, events: [input], now: input.now });
+}
+
+/** Several meetings in one calendar: a user's private subscription to all meetings of their networks. */
+export function meetingsCalendar(input: { name: string; events: CalendarEvent[]; now?: Date }): string {
   const calendar = ical({
-    name: input.networkName,
+    name: input.name,
     prodId: { company: "Tablée", product: "Tables rondes", language: "FR" },
     timezone: { name: TIME_ZONE, generator: (zone) => (zone === TIME_ZONE ? PARIS_VTIMEZONE : null) },
   });
+  for (const event of input.events) addMeetingEvent(calendar, event);
+  // ical-generator writes DTSTAMP in the calendar's time zone without a TZID; RFC 5545 wants it in UTC.
+  const stamp = DateTime.fromJSDate(input.now ?? new Date(), { zone: "utc" }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+  return calendar.toString().replace(/^DTSTAMP:.*$/gm, `DTSTAMP:${stamp}`);
+}
+
+function addMeetingEvent(calendar: ICalCalendar, { networkName, meeting, agenda, url }: CalendarEvent): void {
   const description = [
     meeting.hostTheme ? `Thème de la commune d'accueil : ${meeting.hostTheme}` : null,
     meeting.accessDetails ? `Accès : ${meeting.accessDetails}` : null,
-    input.agenda.length ? `Ordre du jour :\n${input.agenda.map((title, index) => `${index + 1}. ${title}`).join("\n")}` : null,
-    input.url,
+    agenda.length ? `Ordre du jour :\n${agenda.map((title, index) => `${index + 1}. ${title}`).join("\n")}` : null,
+    url,
   ]
     .filter(Boolean)
     .join("\n\n");
@@ -67,11 +79,9 @@ export function meetingCalendar(input: {
     end: DateTime.fromJSDate(meeting.startsAt, { zone: TIME_ZONE }).plus({ minutes: meeting.durationMinutes }),
     timezone: TIME_ZONE,
     summary: `Table ronde inter-CCAS — ${meeting.hostName}`,
+    categories: [{ name: networkName }],
     location: meeting.place,
     description,
-    url: input.url,
+    url,
   });
-  // ical-generator writes DTSTAMP in the calendar's time zone without a TZID; RFC 5545 wants it in UTC.
-  const stamp = DateTime.fromJSDate(input.now ?? new Date(), { zone: "utc" }).toFormat("yyyyMMdd'T'HHmmss'Z'");
-  return calendar.toString().replace(/^DTSTAMP:.*$/m, `DTSTAMP:${stamp}`);
 }

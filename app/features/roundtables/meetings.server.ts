@@ -68,6 +68,39 @@ export async function findMeeting(db: Executor, meetingId: string): Promise<Meet
   return meetingsQuery(db).where("meetings.id", "=", meetingId).executeTakeFirst();
 }
 
+/** Every meeting of these networks, with the network's name and slug, for a user's calendar subscription. */
+export async function meetingsOfNetworks(db: Executor, networkIds: string[]) {
+  if (networkIds.length === 0) return [];
+  const meetings = await meetingsQuery(db).where("meetings.networkId", "in", networkIds).orderBy("meetings.startsAt").execute();
+  const networks = new Map(
+    (await db.selectFrom("networks").select(["id", "name", "slug"]).where("id", "in", networkIds).execute()).map((network) => [
+      network.id,
+      network,
+    ]),
+  );
+  return meetings.map((meeting) => ({
+    meeting,
+    networkName: networks.get(meeting.networkId)!.name,
+    networkSlug: networks.get(meeting.networkId)!.slug,
+  }));
+}
+
+/** The agenda a calendar event lists: items still on it (proposed or accepted), in order. */
+export async function calendarAgendaTitles(db: Executor, meetingIds: string[]): Promise<Map<string, string[]>> {
+  const titles = new Map<string, string[]>();
+  if (meetingIds.length === 0) return titles;
+  const rows = await db
+    .selectFrom("agendaItems")
+    .select(["meetingId", "title"])
+    .where("meetingId", "in", meetingIds)
+    .where("status", "in", ["proposed", "accepted"])
+    .orderBy("meetingId")
+    .orderBy("position")
+    .execute();
+  for (const row of rows) titles.set(row.meetingId, [...(titles.get(row.meetingId) ?? []), row.title]);
+  return titles;
+}
+
 /** Coming meetings (soonest first) and past ones (latest first). */
 export async function listMeetings(db: Executor, networkId: string, now = new Date()) {
   const all = await meetingsQuery(db).where("meetings.networkId", "=", networkId).orderBy("meetings.startsAt").execute();
