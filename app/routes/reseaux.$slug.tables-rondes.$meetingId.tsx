@@ -1,9 +1,10 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms.tsx";
+import { useDragReorder } from "../components/use-drag-reorder.ts";
 import { useLiveAgenda } from "../components/use-live-agenda.ts";
 import { notFound } from "../features/auth/guards.server.ts";
 import { can, type Actor } from "../features/auth/permissions.ts";
@@ -221,6 +222,11 @@ export async function action(args: ActionFunctionArgs) {
     case "move": {
       const parsed = moveItemSchema.safeParse(fields);
       if (!parsed.success) return invalid;
+      if ("toIndex" in parsed.data) {
+        return notice(await moveItem(db, { actor, meeting, ...parsed.data }), `Point déplacé en position ${parsed.data.toIndex + 1}.`, {
+          itemId: parsed.data.itemId,
+        });
+      }
       const direction = parsed.data.direction === "up" ? "monté" : "descendu";
       return notice(await moveItem(db, { actor, meeting, ...parsed.data }), `Point ${direction} d'un rang.`, {
         itemId: parsed.data.itemId,
@@ -635,6 +641,11 @@ export default function MeetingPage() {
   const confirming = actionData?.kind === "confirm" ? actionData : undefined;
   const notice = actionData?.kind === "notice" ? actionData : undefined;
   const proposed = actionData?.kind === "propose" && "message" in actionData ? actionData.message : null;
+  const submit = useSubmit();
+  const drag = useDragReorder(
+    active.map((item) => item.id),
+    (itemId, toIndex) => submit({ intent: "move", itemId, toIndex: String(toIndex) }, { method: "post", preventScrollReset: true }),
+  );
 
   // Moving an item re-orders the list, and a moved node loses the focus: put the keyboard back on the button
   // that was pressed, unless the user has already gone elsewhere.
@@ -749,12 +760,25 @@ export default function MeetingPage() {
           <p className="warning">Si toutes les propositions étaient retenues, l'ordre du jour dépasserait la durée prévue.</p>
         ) : null}
 
+        {data.canArrange && active.length > 1 ? (
+          <p className="muted">Pour changer l'ordre, faites glisser un point à sa nouvelle place, ou utilisez ses boutons Monter et Descendre.</p>
+        ) : null}
         {active.length === 0 ? (
           <p className="muted">Aucun point à l'ordre du jour pour l'instant.</p>
         ) : (
           <ol className="agenda">
             {active.map((item, index) => (
-              <li key={item.id} className={`agenda-item agenda-item--${item.status}`} id={`point-${item.id}`}>
+              <li
+                key={item.id}
+                className={`agenda-item agenda-item--${item.status}`}
+                id={`point-${item.id}`}
+                {...(data.canArrange && active.length > 1 ? drag.itemProps(item.id, index) : {})}
+              >
+                {data.canArrange && active.length > 1 ? (
+                  <span className="drag-handle" aria-hidden="true" title="Glisser pour déplacer">
+                    ⠿
+                  </span>
+                ) : null}
                 <h3>{item.title}</h3>
                 <p className="agenda-item__facts">
                   <span className="badge">{itemKindLabels[item.kind]}</span> <span className="badge">{itemStatusLabels[item.status]}</span>{" "}

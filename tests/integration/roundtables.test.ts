@@ -215,6 +215,25 @@ describe("the agenda decided in common", () => {
     expect((await items(meeting.id))[0]!.id).toBe(welcome!.id);
   });
 
+  it("puts an item at the rank where it was dropped, for managers only", async () => {
+    const meeting = await comingMeeting();
+    const onAgenda = async () => (await items(meeting.id)).filter((row) => row.status === "proposed" || row.status === "accepted").map((row) => row.id);
+    const before = await onAgenda();
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    const last = before[before.length - 1]!;
+    expect((await post(ERMONT_STAFF(), meetingPath(meeting.id), { intent: "move", itemId: last, toIndex: "1" })).status).toBe(403);
+    expect(await onAgenda()).toEqual(before);
+    const moved = await post(COORDINATOR(), meetingPath(meeting.id), { intent: "move", itemId: last, toIndex: "1" });
+    expect(visibleText(moved.text)).toContain("Point déplacé en position 2.");
+    expect(await onAgenda()).toEqual([before[0], last, ...before.slice(1, -1)]);
+    // Back to the end: a rank past the end means the last place.
+    await post(COORDINATOR(), meetingPath(meeting.id), { intent: "move", itemId: last, toIndex: "999" });
+    expect(await onAgenda()).toEqual(before);
+    const refused = await post(COORDINATOR(), meetingPath(meeting.id), { intent: "move", itemId: last, toIndex: "-1" });
+    expect(visibleText(refused.text)).toContain("Demande incomplète");
+    expect(await onAgenda()).toEqual(before);
+  });
+
   it("asks for confirmation and a reason before declining", async () => {
     const meeting = await comingMeeting();
     const item = (await items(meeting.id)).find((row) => row.title === "Épicerie sociale intercommunale")!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agendaTiming, allowedStatusChanges, formatMinutes, welcomeItemTitle } from "../../app/features/roundtables/agenda.ts";
+import { agendaTiming, allowedStatusChanges, formatMinutes, moveInList, welcomeItemTitle } from "../../app/features/roundtables/agenda.ts";
 import { agendaItemSchema } from "../../app/features/roundtables/schemas.ts";
 
 describe("agenda duration arithmetic", () => {
@@ -57,5 +57,24 @@ describe("meeting statuses", () => {
     expect(welcomeItemTitle("Ermont")).toBe("Accueil par le maire d'Ermont");
     expect(welcomeItemTitle("Taverny")).toBe("Accueil par le maire de Taverny");
     expect(welcomeItemTitle("Le Plessis-Bouchard")).toBe("Accueil par le maire du Plessis-Bouchard");
+  });
+});
+
+describe("moving an item in the agenda", () => {
+  const list = ["accueil", "abs", "domiciliation", "epicerie"];
+  it("puts the item at the target rank and shifts the others", () => {
+    expect(moveInList(list, 3, 1)).toEqual(["accueil", "epicerie", "abs", "domiciliation"]);
+    expect(moveInList(list, 0, 2)).toEqual(["abs", "domiciliation", "accueil", "epicerie"]);
+    expect(moveInList(list, 2, 2)).toEqual(list);
+  });
+  it("clamps ranks past either end and never loses or duplicates an item", () => {
+    expect(moveInList(list, 1, 99)).toEqual(["accueil", "domiciliation", "epicerie", "abs"]);
+    expect(moveInList(list, 2, -5)).toEqual(["domiciliation", "accueil", "abs", "epicerie"]);
+    for (let from = 0; from < list.length; from++) {
+      for (let to = -1; to <= list.length; to++) expect([...moveInList(list, from, to)].sort()).toEqual([...list].sort());
+    }
+  });
+  it("leaves the list as it is for an unknown index", () => {
+    expect(moveInList(list, 7, 0)).toEqual(list);
   });
 });

@@ -3,7 +3,7 @@ import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { AgendaItemKind, AgendaItemStatus } from "../../../db/schema.ts";
 import { authorize } from "../auth/guards.server.ts";
 import { can, type Actor } from "../auth/permissions.ts";
-import { agendaManageable, agendaOpenForProposals, itemStatusLabels } from "./agenda.ts";
+import { agendaManageable, agendaOpenForProposals, itemStatusLabels, moveInList } from "./agenda.ts";
 import type { MeetingRecord } from "./meetings.server.ts";
 
 /** The agenda of one meeting, built in common: proposals, supports, decisions, order. */
@@ -291,9 +291,12 @@ export async function carryOverDeferredItems(db: Executor, networkId: string): P
  * Moves an item one place up or down among the items still on the agenda
  * (proposed or accepted), swapping it with its neighbour.
  */
+export type ItemMove = { direction: "up" | "down" } | { toIndex: number };
+
+/** Moves an item among those still on the agenda (proposed or accepted), renumbering them in one transaction. */
 export async function moveItem(
   db: Executor,
-  input: { actor: Actor; meeting: MeetingRecord; itemId: string; direction: "up" | "down" },
+  input: { actor: Actor; meeting: MeetingRecord; itemId: string } & ItemMove,
 ): Promise<AgendaResult> {
   const { actor, meeting } = input;
   authorize(actor, { action: "meeting.manage", networkId: meeting.networkId, hostOrganisationId: meeting.hostOrganisationId });
@@ -309,11 +312,19 @@ export async function moveItem(
       .execute();
     const index = items.findIndex((item) => item.id === input.itemId);
     if (index === -1) return missingItem;
-    const neighbour = items[input.direction === "up" ? index - 1 : index + 1];
-    if (!neighbour) return { ok: true, itemId: input.itemId };
-    const item = items[index]!;
-    await tx.updateTable("agendaItems").set({ position: neighbour.position }).where("id", "=", item.id).execute();
-    await tx.updateTable("agendaItems").set({ position: item.position }).where("id", "=", neighbour.id).execute();
-    return { ok: true, itemId: item.id };
+    const target = "toIndex" in input ? input.toIndex : input.direction === "up" ? index - 1 : index + 1;
+    const order = moveInList(
+      items.map((item) => item.id),
+      index,
+      target,
+    );
+    // The moved items share out the positions they already held, so items no longer on the agenda keep theirs.
+    for (const [rank, id] of order.entries()) {
+      const position = items[rank]!.position;
+      if (items.find((item) => item.id === id)!.position !== position) {
+        await tx.updateTable("agendaItems").set({ position }).where("id", "=", id).execute();
+      }
+    }
+    return { ok: true, itemId: input.itemId };
   });
 }

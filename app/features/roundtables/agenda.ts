@@ -116,3 +116,13 @@ export const followUpStatusLabels: Record<"open" | "done" | "dropped", string> =
   done: "Réalisée",
   dropped: "Abandonnée",
 };
+
+/** The list with the element at `from` moved to `to` (clamped to the list's bounds). */
+export function moveInList<T>(list: readonly T[], from: number, to: number): T[] {
+  const result = [...list];
+  const target = Math.max(0, Math.min(result.length - 1, to));
+  const [moved] = result.splice(from, 1);
+  if (moved === undefined) return [...list];
+  result.splice(target, 0, moved);
+  return result;
+}

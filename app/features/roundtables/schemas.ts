@@ -49,7 +49,11 @@ export const declineItemSchema = itemDecisionSchema.extend({
     .max(500, "La raison ne doit pas dépasser 500 caractères."),
 });
 
-export const moveItemSchema = z.object({ itemId: uuid, direction: z.enum(["up", "down"]) });
+/** Up/down by one (buttons, keyboard) or to a given rank among the items still on the agenda (drag and drop). */
+export const moveItemSchema = z.union([
+  z.object({ itemId: uuid, direction: z.enum(["up", "down"]) }),
+  z.object({ itemId: uuid, toIndex: z.coerce.number().int().min(0).max(1000) }),
+]);
 
 export const meetingStatusSchema = z.object({
   status: z.enum(["planned", "agenda_open", "agenda_closed", "held", "minutes_published"]),
