@@ -22,6 +22,11 @@ const actionLabels: Record<string, string> = {
   organisation_created: "CCAS ajouté",
   organisation_updated: "Coordonnées d'un CCAS modifiées",
   network_created: "Réseau créé",
+  meeting_created: "Table ronde créée",
+  meeting_status_changed: "Statut d'une table ronde changé",
+  meeting_updated: "Table ronde modifiée",
+  agenda_item_decided: "Décision sur un point de l'ordre du jour",
+  rotation_changed: "Réglages de la rotation changés",
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -48,6 +53,7 @@ function describeDetail(detail: Record<string, unknown>): string {
   if (typeof detail.from === "string" && typeof detail.to === "string") parts.push(`${detail.from} → ${detail.to}`);
   if (typeof detail.role === "string") parts.push(`rôle : ${detail.role}`);
   if (typeof detail.commune === "string") parts.push(detail.commune);
+  if (typeof detail.summary === "string") parts.push(detail.summary);
   return parts.join(" · ");
 }
 
@@ -56,7 +62,7 @@ export default function AuditLog() {
   return (
     <>
       <h1>Journal d'activité</h1>
-      <p>Connexions, échecs, invitations, changements de rôle et désactivations des membres du réseau (200 derniers événements).</p>
+      <p>Connexions, échecs, invitations, changements de rôle et désactivations des membres du réseau, décisions sur les tables rondes et la rotation (200 derniers événements).</p>
       {events.length === 0 ? (
         <div className="empty-state">
           <p>Aucun événement enregistré.</p>

@@ -477,3 +477,17 @@ describe("publishing the minutes", () => {
     expect(revisions).toContainEqual({ label: "Compte rendu publié", reason: "event" });
   });
 });
+
+describe("activity log", () => {
+  it("shows the coordinator who created meetings, changed statuses, decided items and changed the rotation; nobody else", async () => {
+    const journal = `/reseaux/${valParisis.slug}/journal`;
+    const text = visibleText((await (await as(COORDINATOR())).get(journal)).text);
+    expect(text).toMatch(/Table ronde créée Claire Coordinatrice .*Table ronde du \d+ \S+ \d{4} chez CCAS/);
+    expect(text).toMatch(/Statut d'une table ronde changé .*Tenue → Compte rendu publié/);
+    expect(text).toContain("« Épicerie sociale intercommunale » : non retenu (Déjà traité en commission)");
+    expect(text).toMatch(/Décision sur un point de l'ordre du jour .*: reporté à la prochaine table ronde/);
+    expect(text).toContain("Réglages de la rotation changés");
+    expect((await (await as(FRANCONVILLE_DIRECTOR())).get(journal)).status).toBe(403);
+    expect((await (await as(OUTSIDER())).get(journal)).status).toBe(404);
+  });
+});

@@ -15,7 +15,12 @@ export type AuditAction =
   | "account_deactivated"
   | "organisation_created"
   | "organisation_updated"
-  | "network_created";
+  | "network_created"
+  | "meeting_created"
+  | "meeting_status_changed"
+  | "meeting_updated"
+  | "agenda_item_decided"
+  | "rotation_changed";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { AgendaItemKind, AgendaItemStatus } from "../../../db/schema.ts";
+import { recordAudit } from "../auth/audit.server.ts";
 import { authorize } from "../auth/guards.server.ts";
 import { can, type Actor } from "../auth/permissions.ts";
 import { agendaManageable, agendaOpenForProposals, itemStatusLabels, moveInList } from "./agenda.ts";
@@ -226,6 +227,16 @@ export async function decideItem(
       return staleItem(current);
     }
     if (decision.status === "deferred") await carryOverDeferredItems(tx, meeting.networkId);
+    const decided = await tx.selectFrom("agendaItems").select("title").where("id", "=", input.itemId).executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      action: "agenda_item_decided",
+      actorUserId: actor.userId,
+      networkId: meeting.networkId,
+      organisationId: meeting.hostOrganisationId,
+      detail: {
+        summary: `« ${decided.title} » : ${itemStatusLabels[decision.status].toLowerCase()}${decision.status === "declined" ? ` (${decision.reason})` : ""}`,
+      },
+    });
     return { ok: true, itemId: input.itemId };
   });
 }

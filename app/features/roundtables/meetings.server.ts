@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { MeetingStatus, Network } from "../../../db/schema.ts";
+import { recordAudit } from "../auth/audit.server.ts";
 import { authorize } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { formatDate, TIME_ZONE } from "../../i18n/format.ts";
@@ -191,6 +192,15 @@ export async function createMeetingFromPlan(
       })
       .execute();
     await carryOverDeferredItems(tx, input.network.id);
+    await recordAudit(tx, {
+      action: "meeting_created",
+      actorUserId: input.actor.userId,
+      networkId: input.network.id,
+      organisationId: host.id,
+      detail: {
+        summary: `Table ronde du ${formatDate(input.startsAt)} chez ${host.name}${overridden ? ` à la place de ${slot.hostName ?? "la rotation"} : ${input.overrideReason}` : ""}`,
+      },
+    });
     return { ok: true, meetingId: meeting.id, alreadyCreated: false };
   });
 }
@@ -217,17 +227,30 @@ export async function changeMeetingStatus(
     return { ok: false, message: `Cette table ronde est « ${meetingStatusLabels[input.meeting.status]} » : ce changement n'est pas possible.` };
   }
   // The current status is the condition: two clicks at once move the meeting one step, not two.
-  const updated = await db
-    .updateTable("meetings")
-    .set((eb) => ({ status: input.status, version: eb("version", "+", 1), updatedAt: new Date() }))
-    .where("id", "=", input.meeting.id)
-    .where("status", "=", input.meeting.status)
-    .executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) return { ok: false, message: "Le statut a changé entre-temps : la page est à jour." };
-  if (input.status === "minutes_published" && input.meeting.minutesDocumentId) {
-    // A meaningful moment in the minutes' history: the version everyone was sent.
-    await createRevision(db, input.meeting.minutesDocumentId, { label: "Compte rendu publié", reason: "event", userId: input.actor.userId });
-  }
+  const changed = await inTransaction(db, async (tx) => {
+    const updated = await tx
+      .updateTable("meetings")
+      .set((eb) => ({ status: input.status, version: eb("version", "+", 1), updatedAt: new Date() }))
+      .where("id", "=", input.meeting.id)
+      .where("status", "=", input.meeting.status)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return false;
+    if (input.status === "minutes_published" && input.meeting.minutesDocumentId) {
+      // A meaningful moment in the minutes' history: the version everyone was sent.
+      await createRevision(tx, input.meeting.minutesDocumentId, { label: "Compte rendu publié", reason: "event", userId: input.actor.userId });
+    }
+    await recordAudit(tx, {
+      action: "meeting_status_changed",
+      actorUserId: input.actor.userId,
+      networkId: input.meeting.networkId,
+      organisationId: input.meeting.hostOrganisationId,
+      detail: {
+        summary: `Table ronde du ${formatDate(input.meeting.startsAt)} : ${meetingStatusLabels[input.meeting.status]} → ${meetingStatusLabels[input.status]}`,
+      },
+    });
+    return true;
+  });
+  if (!changed) return { ok: false, message: "Le statut a changé entre-temps : la page est à jour." };
   if (input.status !== "agenda_closed") return { ok: true };
   const convened = await sendConvocation(db, input.convene.mailer, {
     meeting: input.meeting,
@@ -288,6 +311,13 @@ export async function updateMeetingDetails(
     }
     throw error;
   }
+  await recordAudit(db, {
+    action: "meeting_updated",
+    actorUserId: input.actor.userId,
+    networkId: meeting.networkId,
+    organisationId: meeting.hostOrganisationId,
+    detail: { summary: `Table ronde du ${formatDate(startsAt.toJSDate())}${moved ? ` (avant : ${formatDate(meeting.startsAt)})` : ""}` },
+  });
   return { ok: true };
 }
 

@@ -1,3 +1,5 @@
+import { formatDate } from "../../i18n/format.ts";
+import { recordAudit } from "../auth/audit.server.ts";
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client.ts";
 import type { Network } from "../../../db/schema.ts";
@@ -110,6 +112,13 @@ export async function saveRotationPreference(
       conflict.column("organisationId").doUpdateSet({ tieOrder: input.tieOrder, neverHosts: input.neverHosts, updatedAt: new Date() }),
     )
     .execute();
+  await recordAudit(db, {
+    action: "rotation_changed",
+    actorUserId: input.actor.userId,
+    networkId: input.networkId,
+    organisationId: input.organisationId,
+    detail: { summary: `${input.neverHosts ? "n'accueille pas" : "accueille"}${input.tieOrder !== null ? `, rang ${input.tieOrder}` : ""}` },
+  });
   return { ok: true };
 }
 
@@ -131,6 +140,13 @@ export async function addRotationException(
       createdBy: input.actor.userId,
     })
     .execute();
+  await recordAudit(db, {
+    action: "rotation_changed",
+    actorUserId: input.actor.userId,
+    networkId: input.networkId,
+    organisationId: input.organisationId,
+    detail: { summary: `indisponible du ${formatDate(input.startsOn)} au ${formatDate(input.endsOn)}${input.reason ? ` : ${input.reason}` : ""}` },
+  });
   return { ok: true };
 }
 
