@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { DateTime } from "luxon";
 import {
+  isWorkingDay,
   localDate,
   nextMeetingDate,
   planCycle,
@@ -122,6 +124,27 @@ describe("meeting dates", () => {
     // 13 June 2026 + 3 months = Sunday 13 September 2026.
     const next = nextMeetingDate({ previous: new Date("2026-06-13T07:30:00Z"), cadenceMonths: 3, timeZone: TZ, now: new Date("2026-06-14T00:00:00Z") });
     expect(localDate(next, TZ)).toBe("2026-09-14");
+  });
+
+  it("moves a date that falls on a public holiday to the next working day", () => {
+    // 11 August 2027 + 3 months = Thursday 11 November 2027, Armistice.
+    const armistice = nextMeetingDate({ previous: new Date("2027-08-11T07:30:00Z"), cadenceMonths: 3, timeZone: TZ, now: new Date("2027-08-12T00:00:00Z") });
+    expect(localDate(armistice, TZ)).toBe("2027-11-12");
+    expect(armistice.toISOString()).toBe("2027-11-12T08:30:00.000Z");
+    // 25 December 2026 is a Friday: the next working day is Monday the 28th.
+    const christmas = nextMeetingDate({ previous: new Date("2026-09-25T07:30:00Z"), cadenceMonths: 3, timeZone: TZ, now: new Date("2026-09-26T00:00:00Z") });
+    expect(localDate(christmas, TZ)).toBe("2026-12-28");
+    // Easter Monday 2027 (29 March) is a holiday too.
+    const easter = nextMeetingDate({ previous: new Date("2026-12-29T08:30:00Z"), cadenceMonths: 3, timeZone: TZ, now: new Date("2026-12-30T00:00:00Z") });
+    expect(localDate(easter, TZ)).toBe("2027-03-30");
+  });
+
+  it("knows working days: weekdays that are not French public holidays", () => {
+    expect(isWorkingDay(DateTime.fromISO("2027-05-06", { zone: TZ }))).toBe(false); // Ascension
+    expect(isWorkingDay(DateTime.fromISO("2027-05-17", { zone: TZ }))).toBe(false); // Lundi de Pentecôte
+    expect(isWorkingDay(DateTime.fromISO("2027-07-14", { zone: TZ }))).toBe(false);
+    expect(isWorkingDay(DateTime.fromISO("2027-07-15", { zone: TZ }))).toBe(true);
+    expect(isWorkingDay(DateTime.fromISO("2027-07-17", { zone: TZ }))).toBe(false); // a Saturday
   });
 
   it("never plans in the past: a network that paused resumes a month from now", () => {

@@ -1,3 +1,4 @@
+import frenchPublicHolidays from "@socialgouv/jours-feries";
 import { DateTime } from "luxon";
 
 /**
@@ -97,8 +98,17 @@ export function proposeHost(
 const DEFAULT_START = { hour: 9, minute: 30 };
 
 /** Saturday and Sunday move to the Monday after: CCAS meet on working days. */
+/** Saturdays, Sundays and French public holidays (national list; Alsace-Moselle's two extra days are not counted). */
+export function isWorkingDay(date: DateTime): boolean {
+  if (date.weekday >= 6) return false;
+  const day = date.toISODate();
+  return !Object.values(frenchPublicHolidays(date.year)).some((holiday) => holiday.toISOString().slice(0, 10) === day);
+}
+
 function onWorkingDay(date: DateTime): DateTime {
-  return date.weekday === 6 ? date.plus({ days: 2 }) : date.weekday === 7 ? date.plus({ days: 1 }) : date;
+  let day = date;
+  while (!isWorkingDay(day)) day = day.plus({ days: 1 });
+  return day;
 }
 
 /**
