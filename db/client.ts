@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -29,11 +29,63 @@ export type DatabaseTarget =
 
 const pgliteExtensions = { unaccent, pg_trgm };
 
-/** Opens the embedded database in `dataDir` (created on first use). */
-export async function openPglite(dataDir: string): Promise<PGlite> {
+/**
+ * Opens the embedded database in `dataDir` (created on first use), or fills a new one from a
+ * `dumpDataDir()` archive. The folder is locked for this process: a second process opening it
+ * (a second server, a backup while the app runs) would corrupt it, so it is refused instead.
+ */
+export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   // PGlite creates only the last folder of its path.
   mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  return PGlite.create({ dataDir, extensions: pgliteExtensions });
+  const release = lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create({ dataDir, extensions: pgliteExtensions, loadDataDir: options.loadDataDir });
+    const close = pglite.close.bind(pglite);
+    pglite.close = async () => {
+      try {
+        await close();
+      } finally {
+        release();
+      }
+    };
+    return pglite;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export class DataDirLockedError extends Error {}
+
+/** `<dataDir>.lock` holds the pid of the process using the folder; a lock left by a dead process is taken over. */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${path.resolve(dataDir)}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSync(lockFile, "utf8"));
+      if (holder && holder !== process.pid && processIsAlive(holder)) {
+        throw new DataDirLockedError(
+          `La base embarquée ${dataDir} est déjà ouverte par le processus ${holder} (Tablée est-il déjà lancé ?). ` +
+            "Arrêtez-le d'abord : deux processus sur la même base embarquée l'abîmeraient.",
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`Impossible de verrouiller la base embarquée ${dataDir}.`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** An embedded database restored from a `dumpDataDir()` archive: a fast clone for tests. */
