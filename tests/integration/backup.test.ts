@@ -50,7 +50,7 @@ function env(side: typeof source, url: string | undefined): Record<string, strin
 function runCommand(script: string, args: string[], extraEnv: Record<string, string>) {
   return new Promise<{ code: number; out: string }>((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...extraEnv } as NodeJS.ProcessEnv,
+      env: { NODE_ENV: "production", PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...extraEnv },
     });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
