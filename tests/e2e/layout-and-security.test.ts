@@ -143,6 +143,7 @@ describe("content security policy", { timeout: E2E_TIMEOUT }, () => {
       );
       expect(inline.length, path).toBeGreaterThan(0);
       for (const nonce of inline) expect(nonce, `${path} : script en ligne sans nonce`).not.toBe("");
+      if (path === "/accessibilite") await expectAccessible(page, "déclaration d'accessibilité");
     }
     await expectAccessible(page, "/invitation/lien-inconnu");
 
