@@ -1,7 +1,40 @@
-import type { FieldMetadata } from "@conform-to/react";
-import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import { useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import type { z } from "zod";
+
+/**
+ * A form's fields as the browser submits them (strings), named after its schema's keys: for forms
+ * checked by the server only, which keep zod out of the page's JavaScript.
+ */
+export type FormFields<Schema extends z.ZodType> = Record<Extract<keyof z.input<Schema>, string>, string>;
+
+/**
+ * What a field component needs to know: satisfied both by conform's fields (forms checked in the browser
+ * too) and by `useServerForm`'s (forms checked by the server only). The props are computed here rather
+ * than by conform's helpers so that pages without conform do not load it.
+ */
+export interface FieldLike {
+  id: string;
+  name: string;
+  errorId: string;
+  initialValue?: unknown;
+  errors?: string[];
+  /** Changes when the form is reset, to remount uncontrolled inputs with their default value. */
+  key?: string;
+}
+
+function controlProps(field: FieldLike, hintId?: string) {
+  const invalid = Boolean(field.errors?.length);
+  const describedBy = [invalid ? field.errorId : undefined, hintId].filter(Boolean).join(" ");
+  return {
+    key: field.key,
+    id: field.id,
+    name: field.name,
+    defaultValue: typeof field.initialValue === "string" ? field.initialValue : undefined,
+    "aria-invalid": invalid || undefined,
+    "aria-describedby": describedBy || undefined,
+  };
+}
 
 /** A labelled input whose error stands next to it and is announced with it. */
 export function TextField({
@@ -11,14 +44,14 @@ export function TextField({
   type = "text",
   autoComplete,
 }: {
-  field: FieldMetadata<string | null | undefined>;
+  field: FieldLike;
   label: string;
   hint?: string;
   type?: "text" | "email" | "password" | "tel" | "search" | "number" | "date" | "time";
   autoComplete?: string;
 }) {
   const hintId = hint ? `${field.id}-hint` : undefined;
-  const props = getInputProps(field, { type, ariaDescribedBy: hintId });
+  const { key, ...props } = controlProps(field, hintId);
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
@@ -27,7 +60,7 @@ export function TextField({
           {hint}
         </span>
       ) : null}
-      <input {...props} autoComplete={autoComplete} />
+      <input key={key} {...props} type={type} autoComplete={autoComplete} />
       <FieldError id={field.errorId} errors={field.errors} />
     </div>
   );
@@ -40,12 +73,13 @@ export function TextAreaField({
   hint,
   rows = 3,
 }: {
-  field: FieldMetadata<string | null | undefined>;
+  field: FieldLike;
   label: string;
   hint?: string;
   rows?: number;
 }) {
   const hintId = hint ? `${field.id}-hint` : undefined;
+  const { key, ...props } = controlProps(field, hintId);
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
@@ -54,7 +88,7 @@ export function TextAreaField({
           {hint}
         </span>
       ) : null}
-      <textarea {...getTextareaProps(field, { ariaDescribedBy: hintId })} rows={rows} />
+      <textarea key={key} {...props} rows={rows} />
       <FieldError id={field.errorId} errors={field.errors} />
     </div>
   );
@@ -66,15 +100,16 @@ export function SelectField({
   options,
   placeholder,
 }: {
-  field: FieldMetadata<string | null | undefined>;
+  field: FieldLike;
   label: string;
   options: Array<{ value: string; label: string }>;
   placeholder?: string;
 }) {
+  const { key, ...props } = controlProps(field);
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
-      <select {...getSelectProps(field)}>
+      <select key={key} {...props}>
         {placeholder ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>

@@ -1,6 +1,6 @@
 import { useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { io } from "socket.io-client";
+import { LightSocket } from "./light-socket.ts";
 import { AGENDA_EVENTS, type AgendaChangedMessage, type AgendaWatchReply } from "../../realtime/agenda-protocol.ts";
 
 export type LiveState = "connecting" | "live" | "offline";
@@ -31,7 +31,7 @@ export function useLiveAgenda(meetingId: string): LiveState {
   const [state, setState] = useState<LiveState>("connecting");
   useEffect(() => {
     // Created inside the effect so that StrictMode's double mount makes and closes its own socket.
-    const socket = io({ transports: ["websocket", "polling"], forceNew: true });
+    const socket = LightSocket.sameOrigin();
     let watchedBefore = false;
     socket.on("connect", () => {
       socket.emit(AGENDA_EVENTS.watch, { meetingId }, (reply: AgendaWatchReply) => {
@@ -41,12 +41,13 @@ export function useLiveAgenda(meetingId: string): LiveState {
       });
     });
     socket.on("disconnect", () => setState("offline"));
+    socket.on("connect_error", () => setState("offline"));
     socket.on(AGENDA_EVENTS.changed, (message: AgendaChangedMessage) => {
       if (message?.meetingId === meetingId) revalidate.current();
     });
     return () => {
       socket.emit(AGENDA_EVENTS.unwatch, { meetingId });
-      socket.disconnect();
+      socket.close();
     };
   }, [meetingId]);
   return state;

@@ -1,9 +1,10 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms.tsx";
+import { useServerForm } from "../components/server-form.ts";
+import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField, type FormFields } from "../components/forms.tsx";
 import { useDragReorder } from "../components/use-drag-reorder.ts";
 import { useLiveAgenda } from "../components/use-live-agenda.ts";
 import { notFound } from "../features/auth/guards.server.ts";
@@ -329,17 +330,14 @@ function ItemForm({
   submitLabel: string;
   hidden?: Record<string, string>;
 }) {
-  const schema = intent === "propose" ? agendaItemSchema : editAgendaItemSchema;
-  const [form, fields] = useForm({
+  // Checked by the server only: zod stays out of this page's JavaScript (docs/decisions/009-page-budgets.md).
+  const [form, fields] = useServerForm<FormFields<typeof agendaItemSchema>>({
     id,
     lastResult,
     defaultValue,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
-    <Form method="post" {...getFormProps(form)} preventScrollReset>
+    <Form method="post" key={form.key} {...form.props} preventScrollReset>
       <FormErrors id={form.errorId} errors={form.errors} />
       <input type="hidden" name="intent" value={intent} />
       {Object.entries(hidden ?? {}).map(([name, value]) => (
@@ -360,7 +358,7 @@ function ItemForm({
 function DetailsForm({ data, lastResult }: { data: PageData; lastResult: SubmissionResult<string[]> | undefined }) {
   const { meeting } = data;
   // Typed as the form's raw strings: the schema coerces numbers on submission.
-  const [form, fields] = useForm<Record<string, string>, Record<string, unknown>>({
+  const [form, fields] = useServerForm<Record<string, string>>({
     id: `details-${meeting.version}`,
     lastResult,
     defaultValue: {
@@ -371,12 +369,9 @@ function DetailsForm({ data, lastResult }: { data: PageData; lastResult: Submiss
       accessDetails: meeting.accessDetails ?? "",
       hostTheme: meeting.hostTheme ?? "",
     },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: meetingDetailsSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
-    <Form method="post" {...getFormProps(form)} preventScrollReset>
+    <Form method="post" key={form.key} {...form.props} preventScrollReset>
       <FormErrors id={form.errorId} errors={form.errors} />
       <input type="hidden" name="intent" value="details" />
       <input type="hidden" name="version" value={meeting.version} />
@@ -499,12 +494,9 @@ function FollowUpList({ actions, carried }: { actions: FollowUpAction[]; carried
 
 function FollowUpSection({ data, lastResult }: { data: PageData; lastResult?: { result: SubmissionResult<string[]>; message?: string } }) {
   const { followUp } = data;
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm<FormFields<typeof followUpSchema>>({
     id: "action-de-suivi",
     lastResult: lastResult?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: followUpSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   if (!data.canManage && followUp.decided.length === 0 && followUp.carried.length === 0) return null;
   return (
@@ -526,7 +518,7 @@ function FollowUpSection({ data, lastResult }: { data: PageData; lastResult?: { 
               {lastResult.message}
             </p>
           ) : null}
-          <Form method="post" {...getFormProps(form)} preventScrollReset>
+          <Form method="post" key={form.key} {...form.props} preventScrollReset>
             <FormErrors id={form.errorId} errors={form.errors} />
             <input type="hidden" name="intent" value="follow-up" />
             <TextField field={fields.title} label="Action" />
@@ -544,13 +536,10 @@ const functionOptions = Object.entries(attendeeFunctionLabels).map(([value, labe
 
 function AttendanceSection({ data, lastResult }: { data: PageData; lastResult?: { result: SubmissionResult<string[]>; message?: string } }) {
   const { attendance } = data;
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm<FormFields<typeof attendeeSchema>>({
     id: "inscription",
     lastResult: lastResult?.result,
     defaultValue: { organisationId: data.myOrganisations[0]?.value ?? "", function: "director" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: attendeeSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <section className="card" aria-labelledby="participation">
@@ -606,7 +595,7 @@ function AttendanceSection({ data, lastResult }: { data: PageData; lastResult?: 
               {lastResult.message}
             </p>
           ) : null}
-          <Form method="post" {...getFormProps(form)} preventScrollReset>
+          <Form method="post" key={form.key} {...form.props} preventScrollReset>
             <FormErrors id={form.errorId} errors={form.errors} />
             <input type="hidden" name="intent" value="register" />
             {data.myOrganisations.length > 1 ? (

@@ -1,9 +1,9 @@
-import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { FormErrors, SelectField, SubmitButton, TextAreaField } from "../components/forms.tsx";
+import { useServerForm } from "../components/server-form.ts";
+import { FormErrors, SelectField, SubmitButton, TextAreaField, type FormFields } from "../components/forms.tsx";
 import { can } from "../features/auth/permissions.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { meetingStatusLabels } from "../features/roundtables/agenda.ts";
@@ -123,13 +123,11 @@ export default function RoundTables() {
   const data = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const next = data.plan[0];
-  const [form, fields] = useForm({
+  // Checked by the server only: zod stays out of this page's JavaScript (docs/decisions/009-page-budgets.md).
+  const [form, fields] = useServerForm<FormFields<typeof createMeetingSchema>>({
     id: "creer-table-ronde",
     lastResult,
     defaultValue: { startsAt: next?.startsAt, hostOrganisationId: next?.hostOrganisationId ?? "" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: createMeetingSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   const cadence = data.cadenceMonths === 3 ? "une table ronde par trimestre" : `une table ronde tous les ${data.cadenceMonths} mois`;
   return (
@@ -173,7 +171,7 @@ export default function RoundTables() {
           </ol>
         )}
         {data.canPlan && next ? (
-          <Form method="post" {...getFormProps(form)} className="create-meeting">
+          <Form method="post" key={form.key} {...form.props} className="create-meeting">
             <h3>Créer la table ronde du {next.label}</h3>
             <FormErrors id={form.errorId} errors={form.errors} />
             <input type="hidden" name={fields.startsAt.name} value={next.startsAt} />
