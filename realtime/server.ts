@@ -90,6 +90,9 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
     pool.on("error", (error) => log(`Adaptateur socket.io : ${error.message}`));
+    // The adapter keeps one client checked out for LISTEN and reconnects when it ends, but gives it no
+    // 'error' listener: a cut database connection would then crash the process (an unhandled 'error').
+    pool.on("connect", (client) => client.on("error", (error) => log(`Adaptateur socket.io, écoute interrompue : ${error.message}`)));
     io.adapter(createAdapter(pool, { errorHandler: (error) => log(`Adaptateur socket.io : ${error.message}`) }));
   }
 
