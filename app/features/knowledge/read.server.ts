@@ -176,3 +176,28 @@ export async function getKnowledge(db: Executor, actor: Actor, documentId: strin
 export async function listThemes(db: Executor, networkId: string) {
   return db.selectFrom("networkThemes").select(["id", "label"]).where("networkId", "=", networkId).orderBy("position").orderBy("label").execute();
 }
+
+/** Readable documents whose text links to this one (a "#" mention renders as a link to /documents/:id). */
+export async function backlinks(db: Executor, actor: Actor, networkId: string, documentId: string) {
+  const rows = await db
+    .selectFrom("documentSnapshots")
+    .innerJoin("documents", "documents.id", "documentSnapshots.documentId")
+    .select(["documents.id", "documents.kind", "documents.title", "documents.networkId", "documents.ownerOrganisationId", "documents.visibility"])
+    .where("documents.networkId", "=", networkId)
+    .where("documents.id", "!=", documentId)
+    .where("documentSnapshots.contentHtml", "like", `%/documents/${documentId}%`)
+    .orderBy("documents.title")
+    .limit(100)
+    .execute();
+  return rows.filter((row) => can(actor, { action: "document.read", ...row })).map(({ id, kind, title }) => ({ id, kind, title }));
+}
+
+export async function listSections(db: Executor, networkId: string) {
+  return db
+    .selectFrom("wikiSections")
+    .select(["id", "parentId", "title", "position"])
+    .where("networkId", "=", networkId)
+    .orderBy("position")
+    .orderBy("title")
+    .execute();
+}
