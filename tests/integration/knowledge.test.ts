@@ -190,3 +190,57 @@ describe("from knowledge to the agenda", () => {
     expect(linked.map((row) => row.documentId)).toEqual([pageId]);
   });
 });
+
+describe("attachments", () => {
+  async function upload(email: string, path: string, fileName: string, bytes: Uint8Array, type = "application/pdf") {
+    const form = new FormData();
+    form.set("file", new File([bytes], fileName, { type }));
+    return (await as(email)).request(path, { method: "POST", body: form });
+  }
+  const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+  it("stores a PDF on a draft note, serves it as a download to its CCAS only", async () => {
+    const created = await post(ERMONT_STAFF(), `${notes()}?index`, { title: "Isolement des aînés : appels de convivialité", organisationId: orgId(valParisis, ERMONT) });
+    const id = created.location!.split("/").pop()!;
+    const sent = await upload(ERMONT_STAFF(), `${notes()}/${id}`, "bilan été 2026.pdf", pdf);
+    expect(visibleText(sent.text)).toContain("Pièce jointe « bilan été 2026.pdf » ajoutée.");
+    const attachment = await app.database.db.selectFrom("attachments").select(["id", "contentType"]).where("documentId", "=", id).executeTakeFirstOrThrow();
+    expect(attachment.contentType).toBe("application/pdf");
+    const file = await get(ERMONT_ELECTED(), `/reseaux/${valParisis.slug}/pieces-jointes/${attachment.id}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-disposition")).toContain("attachment;");
+    expect(file.headers.get("content-disposition")).toContain("filename*=UTF-8''bilan%20%C3%A9t%C3%A9%202026.pdf");
+    expect(file.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(file.text.startsWith("%PDF-1.4")).toBe(true);
+    expect((await get(FRANCONVILLE_STAFF(), `/reseaux/${valParisis.slug}/pieces-jointes/${attachment.id}`)).status).toBe(404);
+    expect((await get(OUTSIDER(), `/reseaux/${paysHaut.slug}/pieces-jointes/${attachment.id}`)).status).toBe(404);
+    expect((await upload(FRANCONVILLE_STAFF(), `${notes()}/${id}`, "intrus.pdf", pdf)).status).toBe(404);
+  });
+
+  it("refuses a renamed executable, a mismatched extension and a 50 MB file, in French, storing nothing", async () => {
+    const id = await createPage(ERMONT_STAFF(), "Page avec pièces jointes refusées");
+    const exe = new Uint8Array(4096);
+    exe.set([0x4d, 0x5a, 0x90, 0x00]);
+    exe.set(new TextEncoder().encode("PE\0\0"), 128);
+    exe[0x3c] = 128;
+    expect(visibleText((await upload(ERMONT_STAFF(), `${wiki()}/${id}`, "facture.pdf", exe)).text)).toContain("n'est pas d'un type accepté");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+    expect(visibleText((await upload(ERMONT_STAFF(), `${wiki()}/${id}`, "rapport.pdf", png)).text)).toContain("est en réalité un fichier image PNG");
+    const huge = new Uint8Array(50 * 1024 * 1024);
+    huge.set(pdf);
+    expect(visibleText((await upload(ERMONT_STAFF(), `${wiki()}/${id}`, "enorme.pdf", huge)).text)).toContain("Le fichier dépasse 10 Mo");
+    const stored = await app.database.db.selectFrom("attachments").select("id").where("documentId", "=", id).execute();
+    expect(stored).toEqual([]);
+  });
+
+  it("asks for confirmation before deleting an attachment", async () => {
+    const id = await createPage(ERMONT_STAFF(), "Page avec une pièce jointe à supprimer");
+    await upload(ERMONT_STAFF(), `${wiki()}/${id}`, "note.txt", new TextEncoder().encode("Compte rendu de la réunion"), "text/plain");
+    const attachment = await app.database.db.selectFrom("attachments").select("id").where("documentId", "=", id).executeTakeFirstOrThrow();
+    const asked = await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "delete-attachment", attachmentId: attachment.id, fileName: "note.txt" });
+    expect(visibleText(asked.text)).toContain("Supprimer « note.txt » ?");
+    expect((await post(OUTSIDER(), `${wiki()}/${id}`, { intent: "delete-attachment", attachmentId: attachment.id, confirm: "oui" })).status).toBe(404);
+    await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "delete-attachment", attachmentId: attachment.id, fileName: "note.txt", confirm: "oui" });
+    expect(await app.database.db.selectFrom("attachments").select("id").where("id", "=", attachment.id).execute()).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { parse } from "@conform-to/dom";
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { KnowledgeInputError } from "./knowledge.server.ts";
 
 /**
@@ -49,4 +50,22 @@ export async function attempt<T>(payload: FormPayload, work: () => Promise<T>): 
     if (error instanceof KnowledgeInputError) return { ok: false, errors: error.fieldErrors, payload };
     throw error;
   }
+}
+
+/**
+ * A multipart form whose files are held in memory up to `maxFileBytes` each;
+ * a larger file stops the upload early instead of filling memory or disk.
+ */
+export async function readUpload(request: Request, maxFileBytes: number): Promise<{ ok: true; formData: FormData } | { ok: false; tooLarge: boolean }> {
+  try {
+    const formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxFileBytes }));
+    return { ok: true, formData };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, tooLarge: true };
+    return { ok: false, tooLarge: false };
+  }
+}
+
+export function isMultipart(request: Request): boolean {
+  return (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
 }

@@ -6,8 +6,9 @@ import { uuidParam } from "../../http/params.server.ts";
 import { formatDate, formatDateTime } from "../../i18n/format.ts";
 import { itemStatusLabels } from "../roundtables/agenda.ts";
 import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgenda } from "./agenda-links.server.ts";
-import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
-import { updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
+import { addAttachment, deleteAttachment, listAttachments, MAX_ATTACHMENT_BYTES } from "./attachments.server.ts";
+import { attempt, isMultipart, knowledgeFields, readPayload, readUpload } from "./forms.server.ts";
+import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
 import { proposeToAgendaSchema } from "./schemas.ts";
 import { flattenSections } from "./sections.server.ts";
@@ -20,13 +21,14 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
   if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
-  const [editor, themes, sections, links, meetings, nextMeeting] = await Promise.all([
+  const [editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
     editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
     listThemes(context.db, network.id),
     kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
     backlinks(context.db, actor, network.id, document.id),
     meetingsDiscussing(context.db, document.id),
     nextMeetingTakingProposals(context.db, network.id),
+    listAttachments(context.db, document.id),
   ]);
   const nextHost = nextMeeting
     ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
@@ -63,6 +65,13 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       itemTitle: meeting.itemTitle,
       status: itemStatusLabels[meeting.status].toLowerCase(),
     })),
+    attachments: attachments.map((attachment) => ({
+      id: attachment.id,
+      fileName: attachment.fileName,
+      size: formatBytes(attachment.sizeBytes),
+      uploaderName: attachment.uploaderName,
+      addedOn: formatDate(attachment.createdAt),
+    })),
     nextMeeting: nextMeeting ? { when: formatDate(nextMeeting.startsAt), hostCommune: nextHost?.communeName ?? "" } : null,
   };
 }
@@ -70,6 +79,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
 export async function knowledgePageAction({ request, params, context }: ActionFunctionArgs, kind: KnowledgeKind) {
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const documentId = uuidParam(params.documentId);
+  if (isMultipart(request)) return attach(context, actor, documentId, request);
   const formData = await readForm(request);
   const intent = formData.get("intent");
   if (intent === "propose") {
@@ -85,6 +95,13 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
       meetingPath: `/reseaux/${network.slug}/tables-rondes/${outcome.meetingId}`,
     } as const;
   }
+  if (intent === "delete-attachment") {
+    const attachmentId = String(formData.get("attachmentId") ?? "");
+    const fileName = String(formData.get("fileName") ?? "");
+    if (formData.get("confirm") !== "oui") return { kind: "confirm-delete", attachmentId, fileName } as const;
+    await deleteAttachment(context.db, context.uploadDir, actor, attachmentId);
+    return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » supprimée.` } as const;
+  }
   const payload = readPayload(formData);
   const fields = knowledgeFields(payload, kind);
   const outcome = await attempt(payload, () =>
@@ -94,4 +111,31 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
   );
   if (!outcome.ok) return { kind: "update", ...outcome } as const;
   return { kind: "update", ok: true, message: "Informations enregistrées." } as const;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} o`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
+  return `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
+}
+
+async function attach(context: ActionFunctionArgs["context"], actor: Parameters<typeof addAttachment>[2], documentId: string, request: Request) {
+  const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
+  if (!upload.ok) {
+    return {
+      kind: "attach",
+      ok: false,
+      message: upload.tooLarge ? "Le fichier dépasse 10 Mo : réduisez-le ou partagez un lien." : "Envoi illisible : réessayez.",
+    } as const;
+  }
+  const file = upload.formData.get("file");
+  if (!(file instanceof Blob) || file.size === 0) return { kind: "attach", ok: false, message: "Choisissez un fichier à joindre." } as const;
+  const fileName = "name" in file && typeof file.name === "string" ? file.name : "fichier";
+  try {
+    await addAttachment(context.db, context.uploadDir, actor, { documentId, fileName, bytes: new Uint8Array(await file.arrayBuffer()) });
+  } catch (error) {
+    if (error instanceof KnowledgeInputError) return { kind: "attach", ok: false, message: error.message } as const;
+    throw error;
+  }
+  return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » ajoutée.` } as const;
 }
