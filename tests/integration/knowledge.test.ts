@@ -194,7 +194,7 @@ describe("from knowledge to the agenda", () => {
 describe("attachments", () => {
   async function upload(email: string, path: string, fileName: string, bytes: Uint8Array, type = "application/pdf") {
     const form = new FormData();
-    form.set("file", new File([bytes], fileName, { type }));
+    form.set("file", new File([bytes as Uint8Array<ArrayBuffer>], fileName, { type }));
     return (await as(email)).request(path, { method: "POST", body: form });
   }
   const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
