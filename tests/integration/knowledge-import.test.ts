@@ -74,7 +74,7 @@ describe("import into the watch wiki", () => {
     expect(text).toContain("n'est pas un document Word valide.");
     expect(text).toContain("Format non pris en charge");
     expect(await pageCount()).toBe(before + 3);
-    expect(await pageHtml("RSA et France Travail")).not.toContain("script");
+    expect(await pageHtml("RSA et France Travail")).not.toContain("alert");
     const sections = await app.database.db.selectFrom("wikiSections").select(["title", "parentId", "id"]).where("networkId", "=", valParisis.id).execute();
     const mental = sections.find((section) => section.title === "Santé mentale")!;
     expect(sections.find((section) => section.title === "Psychiatrie")?.parentId).toBe(mental.id);
