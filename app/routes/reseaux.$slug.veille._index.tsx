@@ -156,8 +156,8 @@ export default function WatchWiki() {
         <section key={section.id} className="wiki-section" style={{ marginLeft: `${Math.min(section.depth, 4)}rem` }} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title}</h2>
           <div className="actions no-print">
-            <a href={`export?section=${section.id}&format=md`}>Exporter la section (Markdown, zip)</a>
-            <a href={`export?section=${section.id}&format=html`}>Exporter la section (HTML, zip)</a>
+            <a href={`/reseaux/${data.slug}/veille/export?section=${section.id}&format=md`}>Exporter la section (Markdown, zip)</a>
+            <a href={`/reseaux/${data.slug}/veille/export?section=${section.id}&format=html`}>Exporter la section (HTML, zip)</a>
             {data.canManageSections ? (
               <>
                 <Form method="post">

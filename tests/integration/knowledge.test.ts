@@ -244,3 +244,35 @@ describe("attachments", () => {
     expect(await app.database.db.selectFrom("attachments").select("id").where("id", "=", attachment.id).execute()).toEqual([]);
   });
 });
+
+describe("export", () => {
+  it("exports a page as Markdown and HTML, and a section as a zip, to readers only", async () => {
+    const { unzipSync } = await import("fflate");
+    await post(COORDINATOR(), `${wiki()}?index`, { intent: "section", title: "Logement et hébergement" });
+    const section = await app.database.db.selectFrom("wikiSections").select("id").where("title", "=", "Logement et hébergement").executeTakeFirstOrThrow();
+    const id = await createPage(ERMONT_STAFF(), "Trêve hivernale", { sectionId: section.id });
+    await post(ERMONT_STAFF(), `${wiki()}/${id}`, {
+      intent: "update",
+      title: "Trêve hivernale",
+      sectionId: section.id,
+      "legalReferences[0].code": "CCH",
+      "legalReferences[0].article": "L412-6",
+      "legalReferences[0].url": "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000043271598",
+    });
+    const markdown = await get(FRANCONVILLE_STAFF(), `${wiki()}/${id}/export?format=md`);
+    expect(markdown.status).toBe(200);
+    expect(markdown.headers.get("content-disposition")).toContain('filename="treve-hivernale.md"');
+    expect(markdown.text).toContain("# Trêve hivernale");
+    expect(markdown.text).toContain("[CCH, art. L412-6](https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000043271598)");
+    const html = await get(FRANCONVILLE_STAFF(), `${wiki()}/${id}/export?format=html`);
+    expect(html.text).toContain("<h1>Trêve hivernale</h1>");
+    expect((await get(OUTSIDER(), `${wiki()}/${id}/export?format=md`)).status).toBe(404);
+
+    const client = await as(FRANCONVILLE_STAFF());
+    const response = await fetch(new URL(`${wiki()}/export?section=${section.id}&format=md`, app.url), { headers: { cookie: client.cookieHeader } });
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    expect(Object.keys(files)).toEqual(["treve-hivernale.md"]);
+    expect(new TextDecoder().decode(files["treve-hivernale.md"])).toContain("# Trêve hivernale");
+  });
+});
