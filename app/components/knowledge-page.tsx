@@ -151,6 +151,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
         ) : null}
       </section>
       {children}
+      <Comments comments={data.comments} result={result} />
       <KnowledgeLinks slug={slug} backlinks={data.backlinks} meetings={data.meetings} />
       <ProposeToAgenda
         nextMeeting={data.nextMeeting}
@@ -186,5 +187,94 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
         </details>
       ) : null}
     </article>
+  );
+}
+
+type PageData = ReturnType<typeof useLoaderData<typeof knowledgePageLoader>>;
+type ActionData = ReturnType<typeof useActionData<typeof knowledgePageAction>>;
+
+function CommentForm({ parentId, result, label }: { parentId?: string; result: ActionData; label: string }) {
+  const id = parentId ? `reply-${parentId}` : "new-comment";
+  const mine = result?.kind === "comment" && (result.parentId ?? undefined) === parentId ? result : undefined;
+  const failed = mine && !mine.ok ? mine : undefined;
+  return (
+    <Form method="post" className="comment-form" preventScrollReset>
+      <input type="hidden" name="intent" value="comment" />
+      {parentId ? <input type="hidden" name="parentId" value={parentId} /> : null}
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        {parentId ? null : (
+          <span className="hint" id={`${id}-hint`}>
+            Pour prévenir quelqu'un, écrivez @ suivi de son prénom et de son nom (par exemple @Sophie Petit).
+          </span>
+        )}
+        <textarea
+          id={id}
+          name="body"
+          rows={parentId ? 2 : 3}
+          defaultValue={failed?.body ?? ""}
+          key={mine?.ok ? Math.random() : "draft"}
+          aria-invalid={failed ? true : undefined}
+          aria-describedby={[parentId ? null : `${id}-hint`, failed ? `${id}-error` : null].filter(Boolean).join(" ") || undefined}
+        />
+        <p className="field-error" id={`${id}-error`} hidden={!failed}>
+          {failed?.message}
+        </p>
+      </div>
+      <button type="submit" className="button button--secondary">
+        {parentId ? "Répondre" : "Publier le commentaire"}
+      </button>
+    </Form>
+  );
+}
+
+function Comments({ comments, result }: { comments: PageData["comments"]; result: ActionData }) {
+  const notice = (result?.kind === "comment" && result.ok) || result?.kind === "resolve" ? result : undefined;
+  return (
+    <section className="comments no-print" aria-labelledby="commentaires">
+      <h2 id="commentaires">Commentaires</h2>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice.message}
+        </p>
+      ) : null}
+      {comments.length === 0 ? <p className="muted">Aucun commentaire pour l'instant.</p> : null}
+      <ol className="comment-threads">
+        {comments.map((comment) => (
+          <li key={comment.id} className={comment.resolved ? "comment comment--resolved" : "comment"}>
+            <p className="comment__meta">
+              <strong>{comment.authorName ?? "Ancien membre"}</strong> <span className="muted">— {comment.createdAt}</span>
+              {comment.resolved ? <span className="badge"> résolu{comment.resolvedByName ? ` par ${comment.resolvedByName}` : ""}</span> : null}
+            </p>
+            <p className="comment__body">{comment.body}</p>
+            {comment.replies.length > 0 ? (
+              <ol className="comment-replies" aria-label={`Réponses à ${comment.authorName ?? "ce commentaire"}`}>
+                {comment.replies.map((reply) => (
+                  <li key={reply.id} className="comment">
+                    <p className="comment__meta">
+                      <strong>{reply.authorName ?? "Ancien membre"}</strong> <span className="muted">— {reply.createdAt}</span>
+                    </p>
+                    <p className="comment__body">{reply.body}</p>
+                  </li>
+                ))}
+              </ol>
+            ) : null}
+            <div className="actions">
+              {comment.canResolve ? (
+                <Form method="post" preventScrollReset>
+                  <input type="hidden" name="intent" value={comment.resolved ? "reopen" : "resolve"} />
+                  <input type="hidden" name="commentId" value={comment.id} />
+                  <button type="submit" className="button button--secondary">
+                    {comment.resolved ? "Rouvrir la discussion" : "Marquer comme résolu"}
+                  </button>
+                </Form>
+              ) : null}
+            </div>
+            {comment.resolved ? null : <CommentForm parentId={comment.id} result={result} label={`Répondre à ${comment.authorName ?? "ce commentaire"}`} />}
+          </li>
+        ))}
+      </ol>
+      <CommentForm result={result} label="Nouveau commentaire" />
+    </section>
   );
 }

@@ -276,3 +276,49 @@ describe("export", () => {
     expect(new TextDecoder().decode(files["treve-hivernale.md"])).toContain("# Trêve hivernale");
   });
 });
+
+describe("comments and mentions", () => {
+  it("threads comments, notifies a mentioned member in the app and by e-mail when they opted in, and a thread's author on reply", async () => {
+    const id = await createPage(ERMONT_STAFF(), "Chèque énergie : accompagnement");
+    // Sophie Petit (Franconville staff) wants e-mails; the Ermont director does not.
+    expect((await post(FRANCONVILLE_STAFF(), "/profil", { intent: "notifications", notifyByEmail: "on" })).status).toBe(200);
+    const before = app.mailbox.messages.length;
+    const posted = await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "comment", body: "@Sophie Petit et @denis durand, pouvez-vous relire la partie FSL ?" });
+    expect(visibleText(posted.text)).toContain("2 personne(s) prévenue(s)");
+    const mails = app.mailbox.messages.slice(before);
+    expect(mails.map((mail) => mail.to)).toEqual([FRANCONVILLE_STAFF()]);
+    expect(mails[0]!.subject).toBe("Amine Benali vous a mentionné sur « Chèque énergie : accompagnement »");
+    expect(mails[0]!.text).toContain(`${wiki()}/${id}`);
+
+    const inbox = visibleText((await get(FRANCONVILLE_STAFF(), "/notifications")).text);
+    expect(inbox).toContain("Amine Benali vous a mentionné sur Chèque énergie : accompagnement");
+    expect(visibleText((await get(FRANCONVILLE_STAFF(), wiki())).text)).toMatch(/Notifications 1 non lues/);
+    await post(FRANCONVILLE_STAFF(), "/notifications", {});
+    expect(visibleText((await get(FRANCONVILLE_STAFF(), wiki())).text)).not.toContain("non lues");
+
+    const thread = await app.database.db.selectFrom("comments").select("id").where("documentId", "=", id).executeTakeFirstOrThrow();
+    await post(FRANCONVILLE_STAFF(), `${wiki()}/${id}`, { intent: "comment", parentId: thread.id, body: "Relu, deux remarques ajoutées." });
+    expect(visibleText((await get(ERMONT_STAFF(), "/notifications")).text)).toContain("Sophie Petit a répondu à votre commentaire");
+    const page = visibleText((await get(COORDINATOR(), `${wiki()}/${id}`)).text);
+    expect(page).toContain("Relu, deux remarques ajoutées.");
+  });
+
+  it("keeps a draft's mentions within its CCAS, refuses empty comments, and lets only the author or an editor resolve", async () => {
+    const created = await post(ERMONT_STAFF(), `${notes()}?index`, { title: "Brouillon commenté", organisationId: orgId(valParisis, ERMONT) });
+    const id = created.location!.split("/").pop()!;
+    const posted = await post(ERMONT_STAFF(), `${notes()}/${id}`, { intent: "comment", body: "@Sophie Petit @Élise Martin à voir" });
+    expect(visibleText(posted.text)).toContain("1 personne(s) prévenue(s)");
+    const empty = await post(ERMONT_STAFF(), `${notes()}/${id}`, { intent: "comment", body: "   " });
+    expect(visibleText(empty.text)).toContain("Écrivez votre commentaire.");
+    expect((await post(FRANCONVILLE_STAFF(), `${notes()}/${id}`, { intent: "comment", body: "intrus" })).status).toBe(404);
+    expect((await post(OUTSIDER(), `${notes()}/${id}`, { intent: "comment", body: "intrus" })).status).toBe(404);
+
+    await post(ERMONT_STAFF(), `${notes()}/${id}`, { intent: "update", title: "Brouillon commenté", published: "on" });
+    const comment = await app.database.db.selectFrom("comments").select("id").where("documentId", "=", id).executeTakeFirstOrThrow();
+    // Franconville reads the published note and comments, but neither edits it nor resolves others' threads.
+    expect((await post(FRANCONVILLE_STAFF(), `${notes()}/${id}`, { intent: "comment", body: "Merci pour le partage" })).status).toBe(200);
+    expect((await post(FRANCONVILLE_STAFF(), `${notes()}/${id}`, { intent: "resolve", commentId: comment.id })).status).toBe(403);
+    expect(visibleText((await post(ERMONT_ELECTED(), `${notes()}/${id}`, { intent: "resolve", commentId: comment.id })).text)).toContain("Discussion marquée comme résolue.");
+    expect(visibleText((await get(ERMONT_STAFF(), `${notes()}/${id}`)).text)).toContain("résolu par Élise Martin");
+  });
+});

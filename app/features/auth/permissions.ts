@@ -38,7 +38,9 @@ export type Permission =
   | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string }
   | { action: "practice.create"; networkId: string; organisationId: string }
   | { action: "wikiSection.create"; networkId: string }
-  | { action: "wikiSection.manage"; networkId: string };
+  | { action: "wikiSection.manage"; networkId: string }
+  | ({ action: "comment.create" } & DocumentFacts)
+  | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts);
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -130,6 +132,11 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "wikiSection.manage":
       // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
       return isCoordinatorOf(actor, networkId);
+    case "comment.create":
+      // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).
+      return can(actor, { ...permission, action: "document.read" });
+    case "comment.resolve":
+      return permission.authorId === actor.userId || can(actor, { ...permission, action: "document.write" });
   }
 }
 

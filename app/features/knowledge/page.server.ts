@@ -7,6 +7,7 @@ import { formatDate, formatDateTime } from "../../i18n/format.ts";
 import { itemStatusLabels } from "../roundtables/agenda.ts";
 import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgenda } from "./agenda-links.server.ts";
 import { addAttachment, deleteAttachment, listAttachments, MAX_ATTACHMENT_BYTES } from "./attachments.server.ts";
+import { addComment, listComments, setCommentResolved } from "./comments.server.ts";
 import { attempt, isMultipart, knowledgeFields, readPayload, readUpload } from "./forms.server.ts";
 import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
@@ -30,6 +31,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
     nextMeetingTakingProposals(context.db, network.id),
     listAttachments(context.db, document.id),
   ]);
+  const comments = await listComments(context.db, actor, document.id);
   const nextHost = nextMeeting
     ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
     : undefined;
@@ -72,6 +74,11 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       uploaderName: attachment.uploaderName,
       addedOn: formatDate(attachment.createdAt),
     })),
+    comments: comments.map((comment) => ({
+      ...comment,
+      createdAt: formatDateTime(comment.createdAt),
+      replies: comment.replies.map((reply) => ({ ...reply, createdAt: formatDateTime(reply.createdAt) })),
+    })),
     nextMeeting: nextMeeting ? { when: formatDate(nextMeeting.startsAt), hostCommune: nextHost?.communeName ?? "" } : null,
   };
 }
@@ -94,6 +101,33 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
       message: "Proposé à l'ordre du jour de la prochaine table ronde.",
       meetingPath: `/reseaux/${network.slug}/tables-rondes/${outcome.meetingId}`,
     } as const;
+  }
+  if (intent === "comment") {
+    const body = String(formData.get("body") ?? "");
+    const parentId = String(formData.get("parentId") ?? "") || null;
+    try {
+      const comment = await addComment(context.db, context.mailer, actor, {
+        documentId,
+        body,
+        parentId: parentId && /^[0-9a-f-]{36}$/i.test(parentId) ? parentId : null,
+        documentUrl: `${context.baseUrl}/reseaux/${network.slug}/${pathOfKind[kind]}/${documentId}`,
+      });
+      return {
+        kind: "comment",
+        ok: true,
+        parentId,
+        message: comment.notified ? `Commentaire publié ; ${comment.notified} personne(s) prévenue(s).` : "Commentaire publié.",
+      } as const;
+    } catch (error) {
+      if (error instanceof KnowledgeInputError) return { kind: "comment", ok: false, parentId, message: error.message, body } as const;
+      throw error;
+    }
+  }
+  if (intent === "resolve" || intent === "reopen") {
+    const commentId = String(formData.get("commentId") ?? "");
+    if (!/^[0-9a-f-]{36}$/i.test(commentId)) throw new Response("Commentaire inconnu.", { status: 404 });
+    await setCommentResolved(context.db, actor, { commentId, resolved: intent === "resolve" });
+    return { kind: "resolve", ok: true, message: intent === "resolve" ? "Discussion marquée comme résolue." : "Discussion rouverte." } as const;
   }
   if (intent === "delete-attachment") {
     const attachmentId = String(formData.get("attachmentId") ?? "");
