@@ -322,3 +322,15 @@ describe("comments and mentions", () => {
     expect(visibleText((await get(ERMONT_STAFF(), `${notes()}/${id}`)).text)).toContain("résolu par Élise Martin");
   });
 });
+
+describe("a CCAS page", () => {
+  it("lists the CCAS's published notes, and its drafts to its own members only", async () => {
+    const ermontPage = `/reseaux/${valParisis.slug}/annuaire/${orgId(valParisis, ERMONT)}`;
+    const own = visibleText((await get(ERMONT_STAFF(), ermontPage)).text);
+    expect(own).toContain("Rompre l'isolement des personnes âgées : les appels de convivialité");
+    expect(own).toContain("Brouillon : permanence numérique pour les seniors");
+    const other = visibleText((await get(FRANCONVILLE_STAFF(), ermontPage)).text);
+    expect(other).toContain("Rompre l'isolement des personnes âgées : les appels de convivialité");
+    expect(other).not.toContain("permanence numérique");
+  });
+});

@@ -136,6 +136,7 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).
       return can(actor, { ...permission, action: "document.read" });
     case "comment.resolve":
+      if (!can(actor, { ...permission, action: "document.read" })) return false;
       return permission.authorId === actor.userId || can(actor, { ...permission, action: "document.write" });
   }
 }
