@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { requireSession } from "../features/auth/guards.server.ts";
 import { readUpload } from "../features/knowledge/forms.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
@@ -8,8 +9,10 @@ import { requireNetworkMember } from "../features/network/access.server.ts";
  * progress), then the outcome. Without script the form posts to the page itself.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  // Signed-in users only may upload; the upload is read before a refusal is sent, which would otherwise reset the connection.
+  requireSession(context, request);
   const upload = await readUpload(request, IMPORT_LIMITS.uploadBytes);
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {

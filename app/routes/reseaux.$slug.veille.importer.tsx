@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
+import { requireSession } from "../features/auth/guards.server.ts";
 import { readUpload } from "../features/knowledge/forms.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
 import { listSections } from "../features/knowledge/read.server.ts";
@@ -17,8 +18,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 /** Without script: the same import, answered with the report once done. */
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<ImportOutcome> {
-  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  // Signed-in users only may upload; the upload is read before a refusal is sent, which would otherwise reset the connection.
+  requireSession(context, request);
   const upload = await readUpload(request, IMPORT_LIMITS.uploadBytes);
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
   if (!upload.ok) return { ok: false, message: upload.tooLarge ? tooLargeMessage : "Envoi illisible : réessayez." };
   return importUpload(context.db, actor, network.id, upload.formData);
 }

@@ -1,5 +1,5 @@
 import { parse } from "@conform-to/dom";
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { KnowledgeInputError } from "./knowledge.server.ts";
 
 /**
@@ -53,16 +53,29 @@ export async function attempt<T>(payload: FormPayload, work: () => Promise<T>): 
 }
 
 /**
- * A multipart form whose files are held in memory up to `maxFileBytes` each;
- * a larger file stops the upload early instead of filling memory or disk.
+ * A multipart form whose files are held in memory up to `maxFileBytes` each.
+ * A larger file is read to its end but not kept: answering before the upload
+ * is over would reset the connection, and the user would see no message.
  */
 export async function readUpload(request: Request, maxFileBytes: number): Promise<{ ok: true; formData: FormData } | { ok: false; tooLarge: boolean }> {
+  let tooLarge = false;
+  const handler: UploadHandler = async ({ filename, contentType, data }) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      size += chunk.byteLength;
+      if (size > maxFileBytes) tooLarge = true;
+      else chunks.push(chunk);
+    }
+    if (tooLarge) return undefined;
+    if (filename === undefined) return new TextDecoder().decode(Buffer.concat(chunks));
+    return new File(chunks as BlobPart[], filename, { type: contentType });
+  };
   try {
-    const formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxFileBytes }));
-    return { ok: true, formData };
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { ok: false, tooLarge: true };
-    return { ok: false, tooLarge: false };
+    const formData = await unstable_parseMultipartFormData(request, handler);
+    return tooLarge ? { ok: false, tooLarge: true } : { ok: true, formData };
+  } catch {
+    return { ok: false, tooLarge };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { requireSession } from "../auth/guards.server.ts";
 import { editorContext } from "../documents/editor-context.server.ts";
 import { requireNetworkMember } from "../network/access.server.ts";
 import { readForm } from "../../http/forms.server.ts";
@@ -84,9 +85,15 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
 }
 
 export async function knowledgePageAction({ request, params, context }: ActionFunctionArgs, kind: KnowledgeKind) {
+  if (isMultipart(request)) {
+    // The upload is read (within its limit) before answering a refusal: a reply sent mid-upload resets the connection.
+    requireSession(context, request);
+    const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
+    const { actor } = await requireNetworkMember(context, request, params.slug);
+    return attach(context, actor, uuidParam(params.documentId), upload);
+  }
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const documentId = uuidParam(params.documentId);
-  if (isMultipart(request)) return attach(context, actor, documentId, request);
   const formData = await readForm(request);
   const intent = formData.get("intent");
   if (intent === "propose") {
@@ -153,8 +160,12 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
 }
 
-async function attach(context: ActionFunctionArgs["context"], actor: Parameters<typeof addAttachment>[2], documentId: string, request: Request) {
-  const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
+async function attach(
+  context: ActionFunctionArgs["context"],
+  actor: Parameters<typeof addAttachment>[2],
+  documentId: string,
+  upload: Awaited<ReturnType<typeof readUpload>>,
+) {
   if (!upload.ok) {
     return {
       kind: "attach",
