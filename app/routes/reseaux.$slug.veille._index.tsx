@@ -5,8 +5,8 @@ import { can } from "../features/auth/permissions.ts";
 import { attempt, readPayload } from "../features/knowledge/forms.server.ts";
 import { createWatchPage, KnowledgeInputError, todayIn } from "../features/knowledge/knowledge.server.ts";
 import { listKnowledge, listSections } from "../features/knowledge/read.server.ts";
-import { moveSectionSchema, sectionSchema } from "../features/knowledge/schemas.ts";
-import { createSection, flattenSections, moveSection } from "../features/knowledge/sections.server.ts";
+import { moveSectionSchema, renameSectionSchema, sectionSchema } from "../features/knowledge/schemas.ts";
+import { createSection, flattenSections, moveSection, renameSection } from "../features/knowledge/sections.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { readForm } from "../http/forms.server.ts";
 import { formatDate } from "../i18n/format.ts";
@@ -54,6 +54,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return { kind: "section", ok: true, message: `Section « ${parsed.data.title} » créée.` } as const;
   }
+  if (intent === "rename-section") {
+    const parsed = renameSectionSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return { kind: "rename", ok: false, message: parsed.error.issues[0]?.message ?? "Nom invalide." } as const;
+    await renameSection(context.db, actor, { networkId: network.id, ...parsed.data });
+    return { kind: "rename", ok: true, message: `Section renommée en « ${parsed.data.title} ».` } as const;
+  }
   if (intent === "move-section") {
     const parsed = moveSectionSchema.safeParse(Object.fromEntries(formData));
     if (parsed.success) await moveSection(context.db, actor, { networkId: network.id, ...parsed.data });
@@ -100,6 +106,11 @@ export default function WatchWiki() {
     <>
       <h1>Veille réglementaire</h1>
       <p>La veille juridique et sociale du réseau : textes, dates d'effet, références officielles, organisée en sections.</p>
+      {result?.kind === "rename" ? (
+        <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
+          {result.message}
+        </p>
+      ) : null}
       <p className="actions">
         <Link to="importer" className="button button--secondary">
           Importer des documents (Word, Markdown, HTML, zip)
@@ -179,6 +190,22 @@ export default function WatchWiki() {
               </>
             ) : null}
           </div>
+          {data.canManageSections ? (
+            <details className="no-print">
+              <summary>
+                Renommer<span className="visually-hidden"> la section « {section.title} »</span>
+              </summary>
+              <Form method="post" className="actions">
+                <input type="hidden" name="intent" value="rename-section" />
+                <input type="hidden" name="sectionId" value={section.id} />
+                <label htmlFor={`rename-${section.id}`}>Nouveau nom</label>
+                <input id={`rename-${section.id}`} name="title" defaultValue={section.title} />
+                <button type="submit" className="button button--secondary">
+                  Renommer
+                </button>
+              </Form>
+            </details>
+          ) : null}
           <PageList pages={section.pages} label={`Pages de la section ${section.title}`} />
         </section>
       ))}

@@ -108,6 +108,10 @@ describe("watch wiki over HTTP", () => {
     const section = await app.database.db.selectFrom("wikiSections").select("id").where("networkId", "=", valParisis.id).executeTakeFirstOrThrow();
     expect((await post(ERMONT_STAFF(), `${wiki()}?index`, { intent: "move-section", sectionId: section.id, direction: "down" })).status).toBe(403);
     expect((await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-section", sectionId: section.id, direction: "down" })).status).toBe(200);
+    expect((await post(ERMONT_STAFF(), `${wiki()}?index`, { intent: "rename-section", sectionId: section.id, title: "Renommée" })).status).toBe(403);
+    expect((await post(OUTSIDER(), `${wiki()}?index`, { intent: "rename-section", sectionId: section.id, title: "Renommée" })).status).toBe(404);
+    const renamed = await post(COORDINATOR(), `${wiki()}?index`, { intent: "rename-section", sectionId: section.id, title: "Psychiatrie et santé mentale" });
+    expect(visibleText(renamed.text)).toContain("Section renommée en « Psychiatrie et santé mentale ».");
   });
 });
 

@@ -61,7 +61,7 @@ function isIgnoredEntry(name: string): boolean {
 }
 
 /** The files of a zip, decompressed under the limits; a hostile archive is refused as a whole. */
-export function readZip(bytes: Uint8Array): SourceFile[] {
+export async function readZip(bytes: Uint8Array): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
   let entries = 0;
   let total = 0;
@@ -102,10 +102,12 @@ export function readZip(bytes: Uint8Array): SourceFile[] {
   unzip.register(UnzipInflate);
   unzip.register(UnzipPassThrough);
   try {
-    // Fed in slices so that a bomb is stopped after a slice, not after inflating everything.
+    // Fed in slices so that a bomb is stopped after a slice, not after inflating everything;
+    // yielding between slices keeps the server answering others meanwhile.
     const slice = 64 * 1024;
     for (let offset = 0; offset < bytes.byteLength && !failure; offset += slice) {
       unzip.push(bytes.subarray(offset, Math.min(offset + slice, bytes.byteLength)), offset + slice >= bytes.byteLength);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } catch {
     failure ??= "L'archive zip est illisible ou endommagée : import refusé.";
@@ -203,7 +205,7 @@ export async function importIntoWiki(
   if (input.bytes.byteLength > IMPORT_LIMITS.uploadBytes) throw new ImportRefused("Le fichier dépasse 20 Mo : découpez l'import.");
   const isZip = extensionOf(input.fileName) === "zip";
   if (isZip && (await fileTypeFromBuffer(input.bytes))?.ext !== "zip") throw new ImportRefused("Ce fichier .zip n'est pas une archive zip valide.");
-  const sources = isZip ? readZip(input.bytes) : [{ path: baseName(input.fileName), bytes: input.bytes }];
+  const sources = isZip ? await readZip(input.bytes) : [{ path: baseName(input.fileName), bytes: input.bytes }];
   if (sources.length === 0) throw new ImportRefused("L'archive ne contient aucun fichier à importer.");
 
   const refused: ImportRefusal[] = [];

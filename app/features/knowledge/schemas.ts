@@ -107,6 +107,8 @@ export const sectionSchema = z.object({
   parentId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null).optional(),
 });
 
+export const renameSectionSchema = z.object({ sectionId: uuid, title: sectionSchema.shape.title });
+
 export const moveSectionSchema = z.object({ sectionId: uuid, direction: z.enum(["up", "down"]) });
 
 export const proposeToAgendaSchema = z.object({
