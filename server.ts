@@ -113,6 +113,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         baseUrl: config.publicUrl ?? `${req.protocol}://${req.get("host")}`,
         databaseKind: database.kind,
         realtime,
+        uploadDir: config.uploadDir,
       }) satisfies TableeLoadContext,
     }),
   );

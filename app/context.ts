@@ -16,6 +16,8 @@ export interface TableeLoadContext {
   databaseKind: "pglite" | "postgres";
   /** Co-editing: the documents held in memory and the sockets to broadcast to. */
   realtime: Realtime;
+  /** Where uploaded files (attachments) are stored. */
+  uploadDir: string;
 }
 
 declare module "@remix-run/node" {

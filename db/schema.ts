@@ -45,6 +45,8 @@ export interface UsersTable {
   deactivatedAt: Timestamp | null;
   createdAt: CreatedAt;
   updatedAt: Generated<Date>;
+  /** Mentions and replies also come by e-mail (set on /profil). */
+  notifyByEmail: Generated<boolean>;
 }
 
 export interface MembershipsTable {
@@ -310,6 +312,41 @@ export interface CalendarFeedsTable {
   lastUsedAt: Date | null;
 }
 
+export interface AttachmentsTable {
+  id: Generated<string>;
+  documentId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  storageKey: string;
+  uploadedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface CommentsTable {
+  id: Generated<string>;
+  documentId: string;
+  parentId: string | null;
+  authorId: string | null;
+  body: string;
+  resolvedAt: Timestamp | null;
+  resolvedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export type NotificationKind = "mention" | "reply";
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  userId: string;
+  kind: NotificationKind;
+  documentId: string | null;
+  commentId: string | null;
+  actorUserId: string | null;
+  createdAt: CreatedAt;
+  readAt: Timestamp | null;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -338,6 +375,9 @@ export interface Database {
   legalReferences: LegalReferencesTable;
   agendaItemDocuments: AgendaItemDocumentsTable;
   calendarFeeds: CalendarFeedsTable;
+  attachments: AttachmentsTable;
+  comments: CommentsTable;
+  notifications: NotificationsTable;
 }
 
 export type Network = Selectable<NetworksTable>;

@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 
 /** The top bar: brand, and for a signed-in user their profile and sign-out. */
-export function AppHeader({ userName, networkName }: { userName?: string; networkName?: string }) {
+export function AppHeader({ userName, networkName, unreadNotifications }: { userName?: string; networkName?: string; unreadNotifications?: number }) {
   return (
     <header className="site-header" role="banner">
       <div className="site-header__inner">
@@ -11,6 +11,16 @@ export function AppHeader({ userName, networkName }: { userName?: string; networ
         </Link>
         {userName ? (
           <div className="user-menu">
+            <Link to="/notifications">
+              Notifications
+              {unreadNotifications ? (
+                <>
+                  {" "}
+                  <span className="badge">{unreadNotifications}</span>
+                  <span className="visually-hidden"> non lues</span>
+                </>
+              ) : null}
+            </Link>
             <Link to="/profil" aria-label={`Mon profil (${userName})`}>
               {userName}
             </Link>

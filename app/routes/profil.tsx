@@ -9,6 +9,7 @@ import { notFound, requireSession } from "../features/auth/guards.server.ts";
 import { roleLabels } from "../features/auth/roles.ts";
 import { profileSchema } from "../features/auth/schemas.ts";
 import { findUserById, updateProfile } from "../features/auth/users.server.ts";
+import { setEmailNotifications } from "../features/knowledge/notifications.server.ts";
 import { listMembershipsOfUser } from "../features/network/members.server.ts";
 import { readForm } from "../http/forms.server.ts";
 
@@ -19,12 +20,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await findUserById(context.db, session.userId);
   if (!user) throw notFound();
   const memberships = await listMembershipsOfUser(context.db, user.id);
-  return { profile: { name: user.name, email: user.email, jobTitle: user.jobTitle, phone: user.phone }, memberships };
+  return { profile: { name: user.name, email: user.email, jobTitle: user.jobTitle, phone: user.phone, notifyByEmail: user.notifyByEmail }, memberships };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = requireSession(context, request);
-  const submission = parseWithZod(await readForm(request), { schema: profileSchema });
+  const formData = await readForm(request);
+  if (formData.get("intent") === "notifications") {
+    await setEmailNotifications(context.db, session.userId, formData.get("notifyByEmail") === "on");
+    return { result: undefined, saved: false, notificationsSaved: true };
+  }
+  const submission = parseWithZod(formData, { schema: profileSchema });
   if (submission.status !== "success") return { result: submission.reply(), saved: false };
   await updateProfile(context.db, session.userId, submission.value);
   return { result: submission.reply(), saved: true };
@@ -61,6 +67,24 @@ export default function Profile() {
           <div className="actions">
             <SubmitButton>Enregistrer</SubmitButton>
           </div>
+        </Form>
+        <h2>Notifications</h2>
+        {data && "notificationsSaved" in data ? (
+          <p className="notice" role="status">
+            Vos préférences de notification sont enregistrées.
+          </p>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="intent" value="notifications" />
+          <div className="field">
+            <label className="checkbox">
+              <input type="checkbox" name="notifyByEmail" defaultChecked={profile.notifyByEmail} /> Recevoir aussi par e-mail les mentions et
+              les réponses à mes commentaires
+            </label>
+          </div>
+          <button type="submit" className="button button--secondary">
+            Enregistrer mes préférences
+          </button>
         </Form>
         <h2>Mes CCAS</h2>
         {memberships.length === 0 ? (

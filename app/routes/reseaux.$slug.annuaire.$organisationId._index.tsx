@@ -4,6 +4,7 @@ import { ContactList } from "../components/contact-list.tsx";
 import { notFound } from "../features/auth/guards.server.ts";
 import { can } from "../features/auth/permissions.ts";
 import { roleLabels } from "../features/auth/roles.ts";
+import { listKnowledge } from "../features/knowledge/read.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { getDirectoryEntry } from "../features/network/organisations.server.ts";
 import { uuidParam } from "../http/params.server.ts";
@@ -33,6 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       email: entry.email,
     },
     contacts: entry.contacts,
+    practiceNotes: (await listKnowledge(context.db, actor, network.id, "practice", { organisationId: entry.id })).map((note) => ({
+      id: note.id,
+      title: note.title,
+      draft: note.visibility === "organisation",
+    })),
     roundTables: await organisationRoundTables(context.db, entry.id).then(({ hosted, openActions }) => ({
       hosted: hosted.map((meeting) => ({
         id: meeting.id,
@@ -46,7 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function OrganisationPage() {
-  const { slug, canEdit, organisation, contacts, roundTables } = useLoaderData<typeof loader>();
+  const { slug, canEdit, organisation, contacts, roundTables, practiceNotes } = useLoaderData<typeof loader>();
   const leaders = contacts.filter((contact) => contact.role === "director" || contact.role === "elected");
   return (
     <>
@@ -119,6 +125,22 @@ export default function OrganisationPage() {
             </ul>
           </>
         ) : null}
+      </section>
+
+      <section aria-labelledby="fiches-pratiques">
+        <h2 id="fiches-pratiques">Fiches pratiques</h2>
+        {practiceNotes.length === 0 ? (
+          <p className="muted">Ce CCAS n'a pas encore partagé de fiche pratique.</p>
+        ) : (
+          <ul>
+            {practiceNotes.map((note) => (
+              <li key={note.id}>
+                <Link to={`/reseaux/${slug}/fiches/${note.id}`}>{note.title}</Link>
+                {note.draft ? <span className="badge"> brouillon</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <h2>Membres inscrits</h2>

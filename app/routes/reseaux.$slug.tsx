@@ -4,6 +4,7 @@ import { AppHeader } from "../components/app-header.tsx";
 import { SiteFooter } from "../components/site-footer.tsx";
 import { isCoordinatorOf } from "../features/auth/permissions.ts";
 import { findUserById } from "../features/auth/users.server.ts";
+import { unreadNotificationCount } from "../features/knowledge/notifications.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -13,13 +14,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     network: { slug: network.slug, name: network.name },
     userName: user?.name ?? "",
+    unreadNotifications: await unreadNotificationCount(context.db, actor.userId),
     isCoordinator: isCoordinatorOf(actor, network.id),
     canInvite: inNetwork.some((membership) => membership.role === "coordinator" || membership.role === "director"),
   };
 }
 
 export default function NetworkLayout() {
-  const { network, userName, isCoordinator, canInvite } = useLoaderData<typeof loader>();
+  const { network, userName, isCoordinator, canInvite, unreadNotifications } = useLoaderData<typeof loader>();
   const base = `/reseaux/${network.slug}`;
   const items: Array<[string, string]> = [
     [base, "Accueil"],
@@ -35,7 +37,7 @@ export default function NetworkLayout() {
   if (isCoordinator) items.push([`${base}/journal`, "Journal"]);
   return (
     <>
-      <AppHeader userName={userName} networkName={network.name} />
+      <AppHeader userName={userName} networkName={network.name} unreadNotifications={unreadNotifications} />
       <nav className="main-nav" aria-label="Navigation principale">
         <ul>
           {items.map(([to, label]) => (

@@ -4,6 +4,7 @@ import * as m0002 from "./0002_documents.ts";
 import * as m0003 from "./0003_roundtables.ts";
 import * as m0004 from "./0004_knowledge_foundation.ts";
 import * as m0008 from "./0008_calendar_feeds.ts";
+import * as m0005 from "./0005_knowledge.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0003_roundtables": m0003,
   "0004_knowledge_foundation": m0004,
   "0008_calendar_feeds": m0008,
+  "0005_knowledge": m0005,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@ import { addMember } from "../../app/features/auth/accounts.server.ts";
 import { findCommune, findEpci } from "../../app/features/network/communes.server.ts";
 import { createNetwork } from "../../app/features/network/networks.server.ts";
 import { createOrganisationFromCommune } from "../../app/features/network/organisations.server.ts";
+import { seedDemoKnowledge } from "./knowledge.ts";
 import { seedDemoRoundTables } from "./roundtables.ts";
 
 export const DEMO_PASSWORD = "tablee-demo-2026";
@@ -74,6 +75,11 @@ export async function seedDemo(db: Executor): Promise<SeedOutcome> {
     }
     const valParisis = await tx.selectFrom("networks").select("id").where("name", "=", VAL_PARISIS.name).executeTakeFirstOrThrow();
     await seedDemoRoundTables(tx, {
+      networkId: valParisis.id,
+      organisation: (inseeCode) => organisationIds.get(`val-parisis:${inseeCode}`)!,
+      user: (email) => userIds.get(email)!,
+    });
+    await seedDemoKnowledge(tx, {
       networkId: valParisis.id,
       organisation: (inseeCode) => organisationIds.get(`val-parisis:${inseeCode}`)!,
       user: (email) => userIds.get(email)!,

@@ -166,7 +166,7 @@ describe("content security policy", { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Veille réglementaire" }).click();
     await waitForHeading(page, "Veille réglementaire");
     await expectAccessible(page, "/veille");
-    await page.getByRole("link", { name: "Consulter l'annuaire des CCAS du réseau" }).click();
+    await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Annuaire" }).click();
     await waitForHeading(page, "Annuaire des CCAS");
 
     expectCleanConsole(log);

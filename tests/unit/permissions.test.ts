@@ -93,6 +93,28 @@ const matrix: Array<{ permission: Permission; allowed: ActorName[] }> = [
     permission: { action, networkId: NET, kind: "wiki", ownerOrganisationId: ORG_A, visibility: "organisation" } as Permission,
     allowed: ["coordinator", "directorOfA", "electedOfA", "staffOfA"] as ActorName[],
   })),
+  // Knowledge base: practice notes are written in the name of one's own CCAS; the wiki's sections are arranged by the coordinators.
+  { permission: { action: "practice.create", networkId: NET, organisationId: ORG_A }, allowed: ["coordinator", "directorOfA", "electedOfA", "staffOfA"] },
+  { permission: { action: "practice.create", networkId: NET, organisationId: ORG_B }, allowed: ["directorOfB"] },
+  { permission: { action: "wikiSection.create", networkId: NET }, allowed: ALL_MEMBERS },
+  { permission: { action: "wikiSection.manage", networkId: NET }, allowed: ["coordinator"] },
+  // Comments: whoever reads comments; a thread is resolved by its author or by someone who may edit the document.
+  {
+    permission: { action: "comment.create", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "network" },
+    allowed: ALL_MEMBERS,
+  },
+  {
+    permission: { action: "comment.create", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "organisation" },
+    allowed: ["directorOfB"],
+  },
+  {
+    permission: { action: "comment.resolve", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "network", authorId: "u-staff-a" },
+    allowed: ["directorOfB", "staffOfA"],
+  },
+  {
+    permission: { action: "comment.resolve", networkId: NET, kind: "wiki", ownerOrganisationId: null, visibility: "network", authorId: "u-staff-a" },
+    allowed: ALL_MEMBERS,
+  },
 ];
 
 describe("can(): every action × every kind of actor", () => {

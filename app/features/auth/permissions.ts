@@ -35,7 +35,12 @@ export type Permission =
   | { action: "agenda.support"; networkId: string }
   | { action: "agenda.editItem"; networkId: string; hostOrganisationId: string; proposedByUserId: string | null }
   | { action: "attendance.register"; networkId: string; organisationId: string }
-  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string };
+  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string }
+  | { action: "practice.create"; networkId: string; organisationId: string }
+  | { action: "wikiSection.create"; networkId: string }
+  | { action: "wikiSection.manage"; networkId: string }
+  | ({ action: "comment.create" } & DocumentFacts)
+  | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts);
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -118,6 +123,21 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "followUp.updateStatus":
       // The CCAS that owns an action reports on it; the meeting's managers too.
       return can(actor, { ...permission, action: "meeting.manage" }) || isMemberOf(actor, permission.ownerOrganisationId);
+    case "practice.create":
+      // A practice note is written in the name of one's own CCAS only.
+      return membershipsIn(actor, networkId).some((membership) => membership.organisationId === permission.organisationId);
+    case "wikiSection.create":
+      // Anyone who writes a page may file it in a new section (an import brings its folders).
+      return membershipsIn(actor, networkId).length > 0;
+    case "wikiSection.manage":
+      // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
+      return isCoordinatorOf(actor, networkId);
+    case "comment.create":
+      // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).
+      return can(actor, { ...permission, action: "document.read" });
+    case "comment.resolve":
+      if (!can(actor, { ...permission, action: "document.read" })) return false;
+      return permission.authorId === actor.userId || can(actor, { ...permission, action: "document.write" });
   }
 }
 

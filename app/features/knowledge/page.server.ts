@@ -1,0 +1,186 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { requireSession } from "../auth/guards.server.ts";
+import { editorContext } from "../documents/editor-context.server.ts";
+import { requireNetworkMember } from "../network/access.server.ts";
+import { readForm } from "../../http/forms.server.ts";
+import { uuidParam } from "../../http/params.server.ts";
+import { formatDate, formatDateTime } from "../../i18n/format.ts";
+import { itemStatusLabels } from "../roundtables/agenda.ts";
+import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgenda } from "./agenda-links.server.ts";
+import { addAttachment, deleteAttachment, listAttachments, MAX_ATTACHMENT_BYTES } from "./attachments.server.ts";
+import { addComment, listComments, setCommentResolved } from "./comments.server.ts";
+import { attempt, isMultipart, knowledgeFields, readPayload, readUpload } from "./forms.server.ts";
+import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
+import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
+import { proposeToAgendaSchema } from "./schemas.ts";
+import { flattenSections } from "./sections.server.ts";
+
+/** The page of one watch page or practice note: both kinds share it, only their fields differ. */
+
+export const pathOfKind: Record<KnowledgeKind, string> = { wiki: "veille", practice: "fiches" };
+
+export async function knowledgePageLoader({ request, params, context }: LoaderFunctionArgs, kind: KnowledgeKind) {
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
+  if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
+  const [editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
+    editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
+    listThemes(context.db, network.id),
+    kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
+    backlinks(context.db, actor, network.id, document.id),
+    meetingsDiscussing(context.db, document.id),
+    nextMeetingTakingProposals(context.db, network.id),
+    listAttachments(context.db, document.id),
+  ]);
+  const comments = await listComments(context.db, actor, document.id);
+  const nextHost = nextMeeting
+    ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
+    : undefined;
+  return {
+    slug: network.slug,
+    kind,
+    document: {
+      id: document.id,
+      title: document.title,
+      themes: document.themes,
+      themeIds: document.themeIds,
+      sectionId: document.sectionId,
+      sectionTitle: document.sectionTitle,
+      organisationName: document.organisationName,
+      visibility: document.visibility,
+      ownerName: document.ownerName,
+      reviewOn: document.reviewOn,
+      reviewOnLabel: document.reviewOn ? formatDate(`${document.reviewOn}T12:00:00Z`) : null,
+      reviewDue: document.reviewDue,
+      legalReferences: document.legalReferences,
+      details: document.details,
+      updatedAt: formatDateTime(document.updatedAt),
+      canWrite: document.canWrite,
+    },
+    editor,
+    themes,
+    sections: flattenSections(sections).map(({ id, title, depth }) => ({ id, title, depth })),
+    backlinks: links,
+    meetings: meetings.map((meeting) => ({
+      meetingId: meeting.meetingId,
+      when: formatDate(meeting.startsAt),
+      hostCommune: meeting.hostCommune,
+      itemTitle: meeting.itemTitle,
+      status: itemStatusLabels[meeting.status].toLowerCase(),
+    })),
+    attachments: attachments.map((attachment) => ({
+      id: attachment.id,
+      fileName: attachment.fileName,
+      size: formatBytes(attachment.sizeBytes),
+      uploaderName: attachment.uploaderName,
+      addedOn: formatDate(attachment.createdAt),
+    })),
+    comments: comments.map((comment) => ({
+      ...comment,
+      createdAt: formatDateTime(comment.createdAt),
+      replies: comment.replies.map((reply) => ({ ...reply, createdAt: formatDateTime(reply.createdAt) })),
+    })),
+    nextMeeting: nextMeeting ? { when: formatDate(nextMeeting.startsAt), hostCommune: nextHost?.communeName ?? "" } : null,
+  };
+}
+
+export async function knowledgePageAction({ request, params, context }: ActionFunctionArgs, kind: KnowledgeKind) {
+  if (isMultipart(request)) {
+    // The upload is read (within its limit) before answering a refusal: a reply sent mid-upload resets the connection.
+    requireSession(context, request);
+    const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
+    const { actor } = await requireNetworkMember(context, request, params.slug);
+    return attach(context, actor, uuidParam(params.documentId), upload);
+  }
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const documentId = uuidParam(params.documentId);
+  const formData = await readForm(request);
+  const intent = formData.get("intent");
+  if (intent === "propose") {
+    const parsed = proposeToAgendaSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return { kind: "propose", ok: false, message: parsed.error.issues[0]?.message ?? "Proposition invalide." } as const;
+    const outcome = await proposeKnowledgeToAgenda(context.db, { actor, documentId, item: parsed.data });
+    if (!outcome.ok) return { kind: "propose", ok: false, message: outcome.message } as const;
+    context.realtime.agendaChanged(outcome.meetingId);
+    return {
+      kind: "propose",
+      ok: true,
+      message: "Proposé à l'ordre du jour de la prochaine table ronde.",
+      meetingPath: `/reseaux/${network.slug}/tables-rondes/${outcome.meetingId}`,
+    } as const;
+  }
+  if (intent === "comment") {
+    const body = String(formData.get("body") ?? "");
+    const parentId = String(formData.get("parentId") ?? "") || null;
+    try {
+      const comment = await addComment(context.db, context.mailer, actor, {
+        documentId,
+        body,
+        parentId: parentId && /^[0-9a-f-]{36}$/i.test(parentId) ? parentId : null,
+        documentUrl: `${context.baseUrl}/reseaux/${network.slug}/${pathOfKind[kind]}/${documentId}`,
+      });
+      return {
+        kind: "comment",
+        ok: true,
+        parentId,
+        message: comment.notified ? `Commentaire publié ; ${comment.notified} personne(s) prévenue(s).` : "Commentaire publié.",
+      } as const;
+    } catch (error) {
+      if (error instanceof KnowledgeInputError) return { kind: "comment", ok: false, parentId, message: error.message, body } as const;
+      throw error;
+    }
+  }
+  if (intent === "resolve" || intent === "reopen") {
+    const commentId = String(formData.get("commentId") ?? "");
+    if (!/^[0-9a-f-]{36}$/i.test(commentId)) throw new Response("Commentaire inconnu.", { status: 404 });
+    await setCommentResolved(context.db, actor, { commentId, resolved: intent === "resolve" });
+    return { kind: "resolve", ok: true, message: intent === "resolve" ? "Discussion marquée comme résolue." : "Discussion rouverte." } as const;
+  }
+  if (intent === "delete-attachment") {
+    const attachmentId = String(formData.get("attachmentId") ?? "");
+    const fileName = String(formData.get("fileName") ?? "");
+    if (formData.get("confirm") !== "oui") return { kind: "confirm-delete", attachmentId, fileName } as const;
+    await deleteAttachment(context.db, context.uploadDir, actor, attachmentId);
+    return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » supprimée.` } as const;
+  }
+  const payload = readPayload(formData);
+  const fields = knowledgeFields(payload, kind);
+  const outcome = await attempt(payload, () =>
+    kind === "wiki"
+      ? updateWatchPage(context.db, context.realtime, actor, documentId, fields)
+      : updatePracticeNote(context.db, context.realtime, actor, documentId, fields),
+  );
+  if (!outcome.ok) return { kind: "update", ...outcome } as const;
+  return { kind: "update", ok: true, message: "Informations enregistrées." } as const;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} o`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
+  return `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
+}
+
+async function attach(
+  context: ActionFunctionArgs["context"],
+  actor: Parameters<typeof addAttachment>[2],
+  documentId: string,
+  upload: Awaited<ReturnType<typeof readUpload>>,
+) {
+  if (!upload.ok) {
+    return {
+      kind: "attach",
+      ok: false,
+      message: upload.tooLarge ? "Le fichier dépasse 10 Mo : réduisez-le ou partagez un lien." : "Envoi illisible : réessayez.",
+    } as const;
+  }
+  const file = upload.formData.get("file");
+  if (!(file instanceof Blob) || file.size === 0) return { kind: "attach", ok: false, message: "Choisissez un fichier à joindre." } as const;
+  const fileName = "name" in file && typeof file.name === "string" ? file.name : "fichier";
+  try {
+    await addAttachment(context.db, context.uploadDir, actor, { documentId, fileName, bytes: new Uint8Array(await file.arrayBuffer()) });
+  } catch (error) {
+    if (error instanceof KnowledgeInputError) return { kind: "attach", ok: false, message: error.message } as const;
+    throw error;
+  }
+  return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » ajoutée.` } as const;
+}

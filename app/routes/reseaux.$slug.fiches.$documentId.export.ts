@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { attachmentDisposition } from "../features/knowledge/attachments.server.ts";
+import { exportDocument, parseExportFormat } from "../features/knowledge/export.server.ts";
+import { requireNetworkMember } from "../features/network/access.server.ts";
+import { uuidParam } from "../http/params.server.ts";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const format = parseExportFormat(new URL(request.url).searchParams.get("format"));
+  if (!format) return new Response("Format d'export inconnu : md ou html.", { status: 400 });
+  const file = await exportDocument(context.db, actor, network.id, uuidParam(params.documentId), "practice", format);
+  return new Response(file.body, {
+    headers: { "Content-Type": file.contentType, "Content-Disposition": attachmentDisposition(file.fileName), "Cache-Control": "private, no-store" },
+  });
+}

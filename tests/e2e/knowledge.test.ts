@@ -1,0 +1,111 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { E2E_TIMEOUT, expectAccessible, expectCleanConsole, settle, signIn, useAppAndBrowser, VAL_PARISIS_SLUG, visit, waitForHeading } from "../support/browser.ts";
+import { wordDocument, zipOf } from "../support/office-files.ts";
+
+/** The knowledge base in a real browser: writing a page, proposing it to the agenda, importing a zip; axe on each page. */
+
+const suite = useAppAndBrowser();
+const staff = "agent@ccas-ermont.demo.tablee.fr";
+const wiki = `/reseaux/${VAL_PARISIS_SLUG}/veille`;
+const TITLE = "Aide alimentaire : conventionnement des épiceries sociales";
+
+describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
+  it("writes a watch page, proposes it to the next round table and finds it on the agenda, accessible and on a phone", async () => {
+    const { page, log } = await suite.newTab({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+    await signIn(page, staff);
+    await visit(page, wiki);
+    await waitForHeading(page, "Veille réglementaire");
+    await expectAccessible(page, "veille réglementaire");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // An empty title is refused next to the field.
+    await page.getByRole("button", { name: "Créer la page" }).click();
+    await page.locator("#page-title-error").filter({ hasText: "Le titre doit faire au moins 3 caractères." }).waitFor();
+    await page.getByLabel("Titre", { exact: true }).fill(TITLE);
+    await page.getByRole("button", { name: "Créer la page" }).click();
+    await waitForHeading(page, TITLE);
+
+    // Write in the co-edited text, then set themes and a legal reference.
+    const editor = page.getByRole("textbox", { name: TITLE, exact: true });
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.type("Les épiceries sociales conventionnées reçoivent les denrées du FSE+.");
+    await page.locator("summary", { hasText: "Modifier les informations" }).click();
+    await page.getByRole("checkbox", { name: "Aide alimentaire", exact: true }).check();
+    await page.getByLabel("Code ou texte (référence 1)").fill("CASF");
+    await page.getByLabel("Article (référence 1)").fill("L266-1");
+    await page.getByRole("button", { name: "Enregistrer les informations" }).click();
+    await page.getByRole("status").filter({ hasText: "Informations enregistrées." }).waitFor();
+    await settle(page);
+    expect(await page.getByRole("list", { name: "Thèmes" }).textContent()).toContain("Aide alimentaire");
+    await expectAccessible(page, "page de veille");
+
+    await page.getByRole("button", { name: "Proposer à l'ordre du jour" }).click();
+    await page.getByRole("status").filter({ hasText: "Proposé à l'ordre du jour de la prochaine table ronde." }).waitFor();
+    await page.getByRole("link", { name: "Voir l'ordre du jour" }).click();
+    await page.getByRole("heading", { level: 1, name: /^Table ronde du / }).waitFor();
+    await page.getByRole("link", { name: `Veille : ${TITLE}` }).waitFor();
+
+    // The page now lists the meeting where it is discussed, and its text was kept.
+    await visit(page, wiki);
+    await page.getByRole("link", { name: TITLE }).click();
+    await waitForHeading(page, TITLE);
+    await page.getByRole("link", { name: /^Table ronde du / }).waitFor();
+    expect(await page.locator(".document-content, .ProseMirror").first().textContent()).toContain("épiceries sociales conventionnées");
+    expectCleanConsole(log);
+  });
+
+  it("imports a zip of Word and Markdown notes with a progress bar and a report", async () => {
+    const { page, log } = await suite.newTab({ viewport: { width: 1280, height: 900 } });
+    const zip = zipOf({
+      "Accès aux droits/Complémentaire santé solidaire.docx": await wordDocument("Complémentaire santé solidaire", ["Aide à la constitution des dossiers."]),
+      "Accès aux droits/aide-sociale.md": "# Aide sociale à l'hébergement\n\nLes obligés alimentaires sont sollicités.",
+      "programme.exe": "MZ",
+    });
+    const file = path.join(tmpdir(), `import-${process.pid}.zip`);
+    writeFileSync(file, zip);
+    await signIn(page, staff);
+    await visit(page, `${wiki}/importer`);
+    await waitForHeading(page, "Importer des documents dans la veille");
+    await expectAccessible(page, "import");
+    await page.getByLabel("Fichier à importer").setInputFiles(file);
+    await page.evaluate(() => {
+      const flag = window as unknown as { sawProgress: boolean };
+      flag.sawProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector("progress.import-progress")) flag.sawProgress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.getByRole("button", { name: "Importer", exact: true }).click();
+    await page.getByRole("heading", { name: "Rapport d'import" }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
+    const report = (await page.locator(".import-report").textContent()) ?? "";
+    expect(report).toContain("2 documents importés, 1 refusé");
+    expect(report).toContain("Format non pris en charge");
+    await expectAccessible(page, "rapport d'import");
+    await page.getByRole("link", { name: "Complémentaire santé solidaire" }).click();
+    await waitForHeading(page, "Complémentaire santé solidaire");
+    expectCleanConsole(log);
+  });
+
+  it("keeps the practice notes, notifications and profile pages accessible", async () => {
+    const { page } = await suite.newTab({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, staff);
+    for (const [target, heading] of [
+      [`/reseaux/${VAL_PARISIS_SLUG}/fiches`, "Fiches pratiques"],
+      ["/notifications", "Notifications"],
+      ["/profil", "Mon profil"],
+    ] as const) {
+      await visit(page, target);
+      await waitForHeading(page, heading);
+      await expectAccessible(page, target);
+    }
+    await visit(page, `/reseaux/${VAL_PARISIS_SLUG}/fiches`);
+    await page.getByRole("link", { name: "Portage de repas à domicile : passer en liaison froide" }).click();
+    await waitForHeading(page, "Portage de repas à domicile : passer en liaison froide");
+    await expectAccessible(page, "fiche pratique");
+  });
+});
