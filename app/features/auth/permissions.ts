@@ -35,7 +35,12 @@ export type Permission =
   | { action: "agenda.support"; networkId: string }
   | { action: "agenda.editItem"; networkId: string; hostOrganisationId: string; proposedByUserId: string | null }
   | { action: "attendance.register"; networkId: string; organisationId: string }
-  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string };
+  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string }
+  | { action: "purchase.create"; networkId: string; coordinatingOrganisationId: string }
+  | { action: "purchase.manage"; networkId: string; coordinatingOrganisationId: string }
+  | { action: "purchase.respond"; networkId: string; organisationId: string }
+  | { action: "convention.manage"; networkId: string; partyOrganisationIds: string[] }
+  | { action: "abs.update"; networkId: string; organisationId: string };
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -118,6 +123,17 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "followUp.updateStatus":
       // The CCAS that owns an action reports on it; the meeting's managers too.
       return can(actor, { ...permission, action: "meeting.manage" }) || isMemberOf(actor, permission.ownerOrganisationId);
+    case "purchase.create":
+    case "purchase.manage":
+      // Offers and the award belong to the coordinating CCAS's director and to the network's coordinators.
+      return isCoordinatorOf(actor, networkId) || isDirectorOf(actor, permission.coordinatingOrganisationId);
+    case "purchase.respond":
+      // A CCAS's need, board approval and order commit its budget: its own director answers, nobody else.
+      return membershipsIn(actor, networkId).length > 0 && isDirectorOf(actor, permission.organisationId);
+    case "convention.manage":
+      return isCoordinatorOf(actor, networkId) || permission.partyOrganisationIds.some((id) => isDirectorOf(actor, id));
+    case "abs.update":
+      return isCoordinatorOf(actor, networkId) || isDirectorOf(actor, permission.organisationId);
   }
 }
 
