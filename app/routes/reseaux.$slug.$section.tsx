@@ -19,11 +19,6 @@ const upcomingSections: Record<string, { title: string; lead: string; meanwhile:
     lead: "Les fiches pratiques décrivent comment un CCAS a mené une action : lutte contre l'isolement, hébergement d'urgence, portage de repas…",
     meanwhile: "Aucune fiche pratique n'a encore été partagée dans ce réseau.",
   },
-  achats: {
-    title: "Achats groupés",
-    lead: "Les achats groupés du réseau seront suivis ici : recensement des besoins, offres des prestataires, répartition des coûts. Chaque CCAS doit présenter son analyse des besoins sociaux (ABS) en 2027.",
-    meanwhile: "Aucun achat groupé n'est en cours dans ce réseau.",
-  },
   recherche: {
     title: "Recherche",
     lead: "La recherche portera sur toutes les pages du réseau : veille, fiches pratiques, ordres du jour et comptes rendus.",

@@ -4,6 +4,7 @@ import { addMember } from "../../app/features/auth/accounts.server.ts";
 import { findCommune, findEpci } from "../../app/features/network/communes.server.ts";
 import { createNetwork } from "../../app/features/network/networks.server.ts";
 import { createOrganisationFromCommune } from "../../app/features/network/organisations.server.ts";
+import { seedDemoPurchases } from "./purchases.ts";
 import { seedDemoRoundTables } from "./roundtables.ts";
 
 export const DEMO_PASSWORD = "tablee-demo-2026";
@@ -76,6 +77,13 @@ export async function seedDemo(db: Executor): Promise<SeedOutcome> {
     await seedDemoRoundTables(tx, {
       networkId: valParisis.id,
       organisation: (inseeCode) => organisationIds.get(`val-parisis:${inseeCode}`)!,
+      user: (email) => userIds.get(email)!,
+    });
+    const paysHaut = await tx.selectFrom("networks").select("id").where("name", "=", PAYS_HAUT.name).executeTakeFirstOrThrow();
+    await seedDemoPurchases(tx, {
+      valParisisId: valParisis.id,
+      paysHautId: paysHaut.id,
+      organisation: (key) => organisationIds.get(key)!,
       user: (email) => userIds.get(email)!,
     });
     return { created: true, networks };
