@@ -38,7 +38,8 @@ export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer
         .innerJoin("users", "users.id", "memberships.userId")
         .innerJoin("organisations", "organisations.id", "conventionParties.organisationId")
         .where("conventionParties.conventionId", "=", convention.id)
-        .where("memberships.role", "=", "director")
+        // A coordinator attached to a party CCAS is usually its director (Villerupt in Pays-Haut).
+        .where("memberships.role", "in", ["director", "coordinator"])
         .where("memberships.deactivatedAt", "is", null)
         .where("users.deactivatedAt", "is", null)
         .select(["users.email", "users.name", "organisations.name as organisationName"])

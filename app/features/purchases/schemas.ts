@@ -58,8 +58,12 @@ const optionalPercent = (label: string) =>
         context.addIssue({ code: "custom", message: `${label} : indiquez un pourcentage, par exemple 15 ou 12,5.` });
         return z.NEVER;
       }
-      if (basisPoints < 0 || basisPoints > 10000) {
-        context.addIssue({ code: "custom", message: `${label} doit être compris entre 0 et 100 %.` });
+      if (basisPoints < 0) {
+        context.addIssue({ code: "custom", message: `${label} : indiquez un pourcentage positif.` });
+        return z.NEVER;
+      }
+      if (basisPoints > 10000) {
+        context.addIssue({ code: "custom", message: `${label} ne peut pas dépasser 100 %.` });
         return z.NEVER;
       }
       return basisPoints;
