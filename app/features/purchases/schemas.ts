@@ -135,14 +135,11 @@ export const offerSchema = z
     for (let index = 1; index <= tierCount; index += 1) {
       const price = record[`tierPrice${index}`] as number | null;
       const minText = String(record[`tierMin${index}`] ?? "").trim();
-      if (price === null && !minText) continue;
+      // A tier without a price is an unused row (the form suggests 1, 3, 5, 10).
+      if (price === null) continue;
       const min = Number(minText);
       if (!Number.isInteger(min) || min < 1 || min > 1000) {
         context.addIssue({ code: "custom", path: [`tierMin${index}`], message: `Palier ${index} : indiquez à partir de combien de CCAS (un entier, 1 au moins).` });
-        continue;
-      }
-      if (price === null) {
-        context.addIssue({ code: "custom", path: [`tierPrice${index}`], message: `Palier ${index} : indiquez le prix par CCAS.` });
         continue;
       }
       if (tiers.some((tier) => tier.minParticipants === min)) {
