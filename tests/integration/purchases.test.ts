@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { absTracker } from "../../app/features/purchases/abs.server.ts";
 import { sendRenewalReminders } from "../../app/features/purchases/reminders.server.ts";
 import { MailBox } from "../support/server.ts";
 import { demoEmail, ERMONT, fieldError, FRANCONVILLE, loadDemoNetworks, orgId, TAVERNY, THIL, VILLERUPT, visibleText, type DemoNetwork } from "../support/fixtures.ts";
@@ -336,6 +337,17 @@ describe("ABS tracker", () => {
     const response = await post(FRANCONVILLE_DIRECTOR(), absPath(), { organisationId: orgId(valParisis, FRANCONVILLE), status: "presented" });
     expect(fieldError(response.text, "presentedOn")).toBe("Indiquez la date de présentation au conseil d'administration.");
     expect((await status(FRANCONVILLE))?.status).toBe("provider_chosen");
+  });
+
+  it("names who is late as the 2027 deadline approaches", async () => {
+    const lateOn = async (today: string) => (await absTracker(app.database.db, valParisis.id, today)).filter((row) => row.late).map((row) => row.name);
+    expect(await lateOn("2026-12-01")).toEqual([]);
+    const inMay = await lateOn("2027-05-01");
+    expect(inMay).toContain("CCAS d'Ermont");
+    expect(inMay).toContain("CCAS de Franconville");
+    expect(inMay).not.toContain("CCAS de Taverny");
+    expect(inMay).toHaveLength(13);
+    expect(visibleText((await (await as(ERMONT_STAFF())).get(base())).text)).toContain("Aucun CCAS n'est en retard pour son analyse des besoins sociaux.");
   });
 
   it("shows every member each CCAS's status and the linked purchase", async () => {
