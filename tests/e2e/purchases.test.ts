@@ -161,6 +161,11 @@ describe("group purchases in the browser", { timeout: E2E_TIMEOUT * 2 }, () => {
     await thil.page.getByText(/Cette année, le CCAS de Thil doit 540,00\s€/).waitFor();
     await noHorizontalScroll(thil.page);
     await expectAccessible(thil.page, "convention, sur téléphone");
+    // A party's director may record conventions too: the form fits a phone.
+    await visit(thil.page, `/reseaux/${slug}/conventions`);
+    await thil.page.getByRole("button", { name: "Enregistrer la convention" }).waitFor();
+    await noHorizontalScroll(thil.page);
+    await expectAccessible(thil.page, "conventions, sur téléphone");
     expectCleanConsole(coordinator.log);
     expectCleanConsole(thil.log);
   });
