@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAdmin } from "../../app/cli/admin.ts";
 import { absTracker } from "../../app/features/purchases/abs.server.ts";
 import { sendRenewalReminders } from "../../app/features/purchases/reminders.server.ts";
 import { MailBox } from "../support/server.ts";
@@ -317,6 +318,25 @@ describe("renewal reminders", () => {
     expect(mailbox.messages[0]!.subject).toBe("Convention « Portage de repas » : renouvellement le 10 janvier 2031");
     expect(await run("2030-11-20")).toBe(0);
     expect(mailbox.messages).toHaveLength(2);
+  });
+
+  it("can be triggered from the admin command line for a given date", async () => {
+    const db = app.database.db;
+    const created = await db
+      .insertInto("conventions")
+      .values({ networkId: paysHaut.id, title: "Logement d'urgence", service: "emergency_housing", yearlyCostCents: 300_000, splitMethod: "equal", startsOn: "2031-01-01", renewsOn: "2032-02-01" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.insertInto("conventionParties").values({ conventionId: created.id, organisationId: orgId(paysHaut, THIL), caseload: null, basisPoints: null }).execute();
+    const mailbox = new MailBox();
+    const out: string[] = [];
+    const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+    expect(await runAdmin(["remind-renewals", "--date", "2031-12-15"], db, io, mailbox)).toBe(0);
+    expect(out.at(-1)).toBe("Rappels de renouvellement envoyés pour 1 convention.");
+    expect(mailbox.messages.map((message) => message.to)).toEqual([THIL_DIRECTOR()]);
+    expect(await runAdmin(["remind-renewals", "--date", "2031-12-16"], db, io, mailbox)).toBe(0);
+    expect(mailbox.messages).toHaveLength(1);
+    expect(await runAdmin(["remind-renewals", "--date", "demain"], db, io, mailbox)).toBe(2);
   });
 });
 
