@@ -1,12 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormErrors, SubmitButton, TextField } from "../components/forms.tsx";
 import { notFound } from "../features/auth/guards.server.ts";
+import { can } from "../features/auth/permissions.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { splitMethodLabels } from "../features/purchases/cost-split.ts";
-import { findConventionInNetwork } from "../features/purchases/conventions.server.ts";
+import { findConventionInNetwork, renewConvention } from "../features/purchases/conventions.server.ts";
 import { formatLocalDate } from "../features/purchases/dates.ts";
 import { formatEuros } from "../features/purchases/money.ts";
-import { serviceLabels } from "../features/purchases/schemas.ts";
+import { renewConventionSchema, serviceLabels } from "../features/purchases/schemas.ts";
+import { readForm } from "../http/forms.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Convention"} — Tablée` }];
 
@@ -18,6 +23,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     slug: network.slug,
     id: convention.id,
+    canManage: can(actor, { action: "convention.manage", networkId: network.id, partyOrganisationIds: convention.parties.map((party) => party.id) }),
+    renewsOnValue: convention.renewsOn,
+    yearlyCostValue: (convention.yearlyCostCents / 100).toFixed(2).replace(".", ","),
     title: convention.title,
     service: serviceLabels[convention.service] ?? convention.service,
     yearlyCost: formatEuros(convention.yearlyCostCents),
@@ -29,6 +37,39 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     explanation: convention.split.explanation,
     shares: convention.split.shares.map((share) => ({ ...share, amount: formatEuros(share.cents), mine: myOrganisations.has(share.partyId) })),
   };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const convention = await findConventionInNetwork(context.db, network.id, params.conventionId ?? "");
+  if (!convention) throw notFound();
+  const submission = parseWithZod(await readForm(request), { schema: renewConventionSchema });
+  if (submission.status !== "success") return submission.reply();
+  const outcome = await renewConvention(context.db, { actor, convention, renewsOn: submission.value.renewsOn, yearlyCostCents: submission.value.yearlyCost });
+  if (!outcome.ok) return submission.reply({ fieldErrors: { [outcome.field ?? "renewsOn"]: [outcome.message] } });
+  return submission.reply({ resetForm: true });
+}
+
+function RenewForm({ renewsOn, yearlyCost }: { renewsOn: string; yearlyCost: string }) {
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "renouveler",
+    lastResult,
+    defaultValue: { yearlyCost, renewsOn },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: renewConventionSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <section className="card" aria-labelledby="renouveler-titre">
+      <h2 id="renouveler-titre">Renouveler la convention</h2>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <TextField field={fields.yearlyCost} label="Coût annuel pour la nouvelle période (€)" />
+        <TextField field={fields.renewsOn} label="Prochain renouvellement" type="date" />
+        <SubmitButton>Enregistrer le renouvellement</SubmitButton>
+      </Form>
+    </section>
+  );
 }
 
 export default function Convention() {
@@ -102,6 +143,7 @@ export default function Convention() {
         Télécharger la répartition : <a href={`/reseaux/${data.slug}/conventions/${data.id}/repartition/csv`}>CSV</a> ·{" "}
         <a href={`/reseaux/${data.slug}/conventions/${data.id}/repartition/xlsx`}>XLSX</a>
       </p>
+      {data.canManage ? <RenewForm key={data.renewsOnValue} renewsOn={data.renewsOnValue} yearlyCost={data.yearlyCostValue} /> : null}
       <p className="muted">Les documents de la convention (pièces jointes) ne sont pas encore gérés dans Tablée.</p>
     </>
   );

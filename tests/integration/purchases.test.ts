@@ -296,6 +296,22 @@ describe("conventions", () => {
   });
 });
 
+describe("renewing a convention", () => {
+  it("moves the renewal date and the year's cost for a party's director; refuses an earlier date; nothing for outsiders", async () => {
+    const db = app.database.db;
+    const seeded = await db.selectFrom("conventions").select(["id", sql<string>`renews_on::text`.as("renewsOn")]).where("title", "like", "Référent RSA%").executeTakeFirstOrThrow();
+    const path = `/reseaux/${paysHaut.slug}/conventions/${seeded.id}`;
+    expect((await post(FRANCONVILLE_DIRECTOR(), path, { yearlyCost: "1", renewsOn: "2099-01-01" })).status).toBe(404);
+    let response = await post(THIL_DIRECTOR(), path, { yearlyCost: "54 000", renewsOn: "2020-01-01" });
+    expect(fieldError(response.text, "renewsOn")).toBe("La nouvelle date de renouvellement doit suivre la précédente.");
+    response = await post(THIL_DIRECTOR(), path, { yearlyCost: "cinquante", renewsOn: "2099-01-01" });
+    expect(fieldError(response.text, "yearlyCost")).toContain("indiquez un montant en euros");
+    expect(await db.selectFrom("conventions").select(sql<string>`renews_on::text`.as("renewsOn")).where("id", "=", seeded.id).executeTakeFirstOrThrow()).toEqual({ renewsOn: seeded.renewsOn });
+    expect((await post(THIL_DIRECTOR(), path, { yearlyCost: "54 000", renewsOn: "2099-01-01" })).status).toBe(200);
+    expect(visibleText((await (await as(THIL_DIRECTOR())).get(path)).text)).toMatch(/Cette année, le CCAS de Thil doit 3\s240,00\s€/);
+  });
+});
+
 describe("renewal reminders", () => {
   it("mails the parties' directors once, 60 days before renewal, even when two instances run the job at once", async () => {
     const db = app.database.db;

@@ -102,3 +102,17 @@ export async function conventionsOwedBy(db: Executor, networkId: string, organis
   const details = await Promise.all(rows.map((row) => findConventionInNetwork(db, networkId, row.id)));
   return details.filter((detail) => detail !== undefined).map((detail) => ({ id: detail.id, title: detail.title, cents: detail.split.shares.find((share) => share.partyId === organisationId)?.cents ?? 0 }));
 }
+
+/** Renewing a convention: the new renewal date and the year's cost; the reminder then follows the new date. */
+export async function renewConvention(
+  db: Executor,
+  input: { actor: Actor; convention: ConventionDetails; renewsOn: string; yearlyCostCents: number },
+): Promise<{ ok: true } | FieldFailure<"renewsOn">> {
+  const { actor, convention } = input;
+  authorize(actor, { action: "convention.manage", networkId: convention.networkId, partyOrganisationIds: convention.parties.map((party) => party.id) });
+  if (input.renewsOn <= convention.renewsOn) {
+    return { ok: false, field: "renewsOn", message: "La nouvelle date de renouvellement doit suivre la précédente." };
+  }
+  await db.updateTable("conventions").set({ renewsOn: input.renewsOn, yearlyCostCents: input.yearlyCostCents }).where("id", "=", convention.id).execute();
+  return { ok: true };
+}

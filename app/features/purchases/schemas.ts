@@ -210,6 +210,11 @@ export const conventionSchema = z
     return { ...value, parties, cofinancingBasisPoints: value.splitMethod === "residual" ? (value.cofinancing ?? 0) : 0 };
   });
 
+export const renewConventionSchema = z.object({
+  yearlyCost: euros("Le coût annuel"),
+  renewsOn: date("Indiquez la nouvelle date de renouvellement."),
+});
+
 export const serviceLabels: Record<string, string> = {
   rsa_referent: "Référent RSA",
   meal_delivery: "Portage de repas",
