@@ -17,12 +17,17 @@ export interface ShareSheet {
   moneyColumns: number[];
 }
 
+/** A text a spreadsheet would run as a formula (a CCAS renamed "=HYPERLINK(…)") is kept as text. */
+function neutralised(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function csvField(value: string): string {
   return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function toCsv(sheet: ShareSheet): string {
-  const lines = [sheet.columns, ...sheet.rows.map((row) => row.map((cell, index) => (cell === null ? "" : sheet.moneyColumns.includes(index) ? centsToDecimalComma(Number(cell)) : String(cell))))];
+  const lines = [sheet.columns, ...sheet.rows.map((row) => row.map((cell, index) => (cell === null ? "" : sheet.moneyColumns.includes(index) ? centsToDecimalComma(Number(cell)) : neutralised(String(cell)))))];
   return `\uFEFF${lines.map((line) => line.map((cell) => csvField(String(cell))).join(";")).join("\r\n")}\r\n`;
 }
 
