@@ -278,6 +278,8 @@ describe("conventions", () => {
     expect(visibleText(response.text)).toContain("La part ne peut pas dépasser 100 %.");
     response = await post(THIL_DIRECTOR(), paysHautBase(), convention({ yearlyCost: "-9000" }));
     expect(fieldError(response.text, "yearlyCost")).toBe("Le coût annuel ne peut pas être négatif.");
+    response = await post(THIL_DIRECTOR(), paysHautBase(), convention({ "parties[1].organisationId": orgId(paysHaut, VILLERUPT), "parties[1].share": "40" }));
+    expect(fieldError(response.text, "parties")).toBe("Un même CCAS ne peut figurer qu'une fois parmi les parties.");
     await app.database.db.updateTable("organisations").set({ population: null }).where("id", "=", orgId(paysHaut, THIL)).execute();
     response = await post(THIL_DIRECTOR(), paysHautBase(), convention({ splitMethod: "population" }));
     expect(fieldError(response.text, "parties")).toContain("La population de CCAS de Thil n'est pas renseignée");

@@ -53,6 +53,9 @@ export async function createConvention(
   input: { actor: Actor; networkId: string; convention: ConventionInput },
 ): Promise<{ ok: true; conventionId: string } | FieldFailure<ConventionField>> {
   const { actor, networkId, convention } = input;
+  if (new Set(convention.parties.map((party) => party.organisationId)).size !== convention.parties.length) {
+    return { ok: false, field: "parties", message: "Un même CCAS ne peut figurer qu'une fois parmi les parties." };
+  }
   const parties = await partiesOf(db, networkId, convention.parties);
   if (parties.length !== convention.parties.length) return { ok: false, field: "parties", message: "Un des CCAS choisis ne fait pas partie du réseau." };
   authorize(actor, { action: "convention.manage", networkId, partyOrganisationIds: parties.map((party) => party.id) });
