@@ -10,6 +10,8 @@ import type { TableeLoadContext } from "./app/context.ts";
 import { purgeExpiredRateLimits } from "./app/features/auth/rate-limit.server.ts";
 import { purgeExpiredSessions } from "./app/features/auth/sessions.server.ts";
 import { createMailer, type Mailer } from "./app/features/mail/mailer.server.ts";
+import { todayIn } from "./app/features/purchases/dates.ts";
+import { sendRenewalReminders } from "./app/features/purchases/reminders.server.ts";
 import { assignCspNonce, requireSameOrigin, securityHeaders } from "./app/http/security.server.ts";
 import { loadSession } from "./app/http/session.server.ts";
 import { createDb, type DatabaseHandle } from "./db/client.ts";
@@ -155,6 +157,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   }, 3600 * 1000);
   housekeeping.unref();
+  // Convention renewal reminders: safe on every instance (one row per convention and renewal date, see reminders.server.ts).
+  const remindRenewals = () =>
+    sendRenewalReminders(db, { mailer, today: todayIn("Europe/Paris"), baseUrl: config.publicUrl ?? url }).catch((error) =>
+      log(`Rappels de renouvellement des conventions impossibles : ${String(error)}`),
+    );
+  const firstReminders = setTimeout(remindRenewals, 10_000);
+  firstReminders.unref();
+  const reminders = setInterval(remindRenewals, 3600 * 1000);
+  reminders.unref();
 
   return {
     url,
@@ -163,6 +174,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     realtime,
     async close() {
       clearInterval(housekeeping);
+      clearTimeout(firstReminders);
+      clearInterval(reminders);
       httpServer.closeIdleConnections();
       const closing = realtime.close();
       httpServer.closeAllConnections();

@@ -347,6 +347,125 @@ export interface NotificationsTable {
   readAt: Timestamp | null;
 }
 
+export type PurchaseStage = "needs" | "consultation" | "negotiation" | "award" | "execution" | "closed";
+export type ParticipantDecision = "interested" | "joined" | "declined";
+export type SplitMethodColumn = "equal" | "population" | "caseload" | "percentage" | "residual";
+export type AbsStatusColumn = "not_started" | "provider_chosen" | "in_progress" | "presented";
+
+export interface ProcurementThresholdsTable {
+  id: Generated<number>;
+  kind: "no_publicity" | "formalised";
+  amountCents: number;
+  validFrom: string;
+  validUntil: string | null;
+  source: string;
+}
+
+export interface GroupPurchasesTable {
+  id: Generated<string>;
+  networkId: string;
+  subject: string;
+  needDescription: string;
+  coordinatingOrganisationId: string;
+  contactName: string;
+  contactEmail: string | null;
+  joinDeadline: string;
+  referenceDate: Generated<string>;
+  stage: Generated<PurchaseStage>;
+  awardedOfferId: string | null;
+  awardReason: string | null;
+  awardedAt: Timestamp | null;
+  awardedBy: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface GroupPurchaseStageChangesTable {
+  id: Generated<string>;
+  purchaseId: string;
+  fromStage: PurchaseStage | null;
+  toStage: PurchaseStage;
+  changedBy: string | null;
+  changedAt: CreatedAt;
+}
+
+export interface GroupPurchaseParticipantsTable {
+  purchaseId: string;
+  organisationId: string;
+  decision: ParticipantDecision;
+  estimatedNeedCents: number | null;
+  boardApprovedOn: string | null;
+  orderDecision: "confirmed" | "declined" | null;
+  orderDecidedAt: Timestamp | null;
+  updatedBy: string | null;
+  updatedAt: Generated<Date>;
+}
+
+export interface ProvidersTable {
+  id: Generated<string>;
+  networkId: string;
+  name: string;
+  siret: string;
+  contact: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface PurchaseOffersTable {
+  id: Generated<string>;
+  purchaseId: string;
+  providerId: string;
+  pricingKind: "tiers" | "fixed_per_inhabitant";
+  fixedCents: number | null;
+  perInhabitantCents: number | null;
+  notes: string | null;
+  recordedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface PurchaseOfferTiersTable {
+  offerId: string;
+  minParticipants: number;
+  priceCents: number;
+}
+
+export interface ConventionsTable {
+  id: Generated<string>;
+  networkId: string;
+  title: string;
+  service: string;
+  yearlyCostCents: number;
+  splitMethod: SplitMethodColumn;
+  cofinancerName: string | null;
+  cofinancingBasisPoints: Generated<number>;
+  startsOn: string;
+  renewsOn: string;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface ConventionPartiesTable {
+  conventionId: string;
+  organisationId: string;
+  caseload: number | null;
+  basisPoints: number | null;
+}
+
+export interface ConventionRemindersTable {
+  conventionId: string;
+  renewsOn: string;
+  recipients: number;
+  sentAt: CreatedAt;
+}
+
+export interface AbsStatusesTable {
+  organisationId: string;
+  status: AbsStatusColumn;
+  groupPurchaseId: string | null;
+  presentedOn: string | null;
+  updatedBy: string | null;
+  updatedAt: Generated<Date>;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -378,6 +497,17 @@ export interface Database {
   attachments: AttachmentsTable;
   comments: CommentsTable;
   notifications: NotificationsTable;
+  procurementThresholds: ProcurementThresholdsTable;
+  groupPurchases: GroupPurchasesTable;
+  groupPurchaseStageChanges: GroupPurchaseStageChangesTable;
+  groupPurchaseParticipants: GroupPurchaseParticipantsTable;
+  providers: ProvidersTable;
+  purchaseOffers: PurchaseOffersTable;
+  purchaseOfferTiers: PurchaseOfferTiersTable;
+  conventions: ConventionsTable;
+  conventionParties: ConventionPartiesTable;
+  conventionReminders: ConventionRemindersTable;
+  absStatuses: AbsStatusesTable;
 }
 
 export type Network = Selectable<NetworksTable>;

@@ -10,7 +10,10 @@ import { emailField, newPasswordField } from "../features/auth/schemas.ts";
 import { findUserByEmail } from "../features/auth/users.server.ts";
 import { findCommune, findEpci } from "../features/network/communes.server.ts";
 import { createNetwork } from "../features/network/networks.server.ts";
+import { createMailer, type Mailer } from "../features/mail/mailer.server.ts";
 import { createOrganisationFromCommune } from "../features/network/organisations.server.ts";
+import { todayIn } from "../features/purchases/dates.ts";
+import { sendRenewalReminders } from "../features/purchases/reminders.server.ts";
 import { createDb, inTransaction, type DB } from "../../db/client.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 
@@ -32,6 +35,9 @@ Commandes :
   deactivate          Désactive un compte et ferme toutes ses sessions
       --email E
   list-networks       Liste les réseaux et leur nombre de CCAS
+  remind-renewals     Envoie les rappels de renouvellement des conventions dus (60 jours avant ;
+                      jamais deux fois : le serveur le fait aussi chaque heure)
+      [--date AAAA-MM-JJ]        date du jour à retenir (par défaut : aujourd'hui, heure de Paris)
 
 Options générales :
   -h, --help          Affiche cette aide
@@ -77,10 +83,11 @@ const options = {
   "coordinator-commune": { type: "string" },
   password: { type: "string" },
   email: { type: "string" },
+  date: { type: "string" },
 } as const;
 
 /** Runs one admin command; returns the process exit code (0 ok, 1 failure, 2 usage). */
-export async function runAdmin(argv: string[], db: DB | (() => Promise<DB>), io: AdminIo): Promise<number> {
+export async function runAdmin(argv: string[], db: DB | (() => Promise<DB>), io: AdminIo, mailer?: Mailer): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -130,6 +137,16 @@ export async function runAdmin(argv: string[], db: DB | (() => Promise<DB>), io:
           .execute();
         if (rows.length === 0) io.out("Aucun réseau.");
         for (const row of rows) io.out(`${row.slug}\t${row.name}\t${Number(row.count)} CCAS`);
+        return 0;
+      }
+      case "remind-renewals": {
+        const today = values.date ?? todayIn("Europe/Paris");
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError("--date : indiquez une date AAAA-MM-JJ.");
+        const config = mailer ? null : loadConfig();
+        const sender = mailer ?? createMailer({ smtpUrl: config!.smtpUrl, from: config!.mailFrom, log: io.out });
+        const baseUrl = config?.publicUrl ?? `http://localhost:${config?.port ?? 3000}`;
+        const sent = await sendRenewalReminders(database, { mailer: sender, today, baseUrl });
+        io.out(`Rappels de renouvellement envoyés pour ${sent} convention${sent > 1 ? "s" : ""}.`);
         return 0;
       }
       default:

@@ -9,11 +9,6 @@ import { requireNetworkMember } from "../features/network/access.server.ts";
  * Each gets a route of its own when built; remove its entry here then.
  */
 const upcomingSections: Record<string, { title: string; lead: string; meanwhile: string }> = {
-  achats: {
-    title: "Achats groupés",
-    lead: "Les achats groupés du réseau seront suivis ici : recensement des besoins, offres des prestataires, répartition des coûts. Chaque CCAS doit présenter son analyse des besoins sociaux (ABS) en 2027.",
-    meanwhile: "Aucun achat groupé n'est en cours dans ce réseau.",
-  },
   recherche: {
     title: "Recherche",
     lead: "La recherche portera sur toutes les pages du réseau : veille, fiches pratiques, ordres du jour et comptes rendus.",

@@ -4,6 +4,8 @@ import { isCoordinatorOf } from "../features/auth/permissions.ts";
 import { roleLabels } from "../features/auth/roles.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { networkOverview } from "../features/network/overview.server.ts";
+import { absTracker } from "../features/purchases/abs.server.ts";
+import { todayIn } from "../features/purchases/dates.ts";
 import { formatInteger } from "../i18n/format.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.network.name ?? "Réseau"} — Tablée` }];
@@ -11,7 +13,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const overview = await networkOverview(context.db, network.id, actor.userId);
+  const lateAbs = (await absTracker(context.db, network.id, todayIn(network.timeZone))).filter((row) => row.late).map((row) => row.name);
   return {
+    lateAbs,
     network: { name: network.name, slug: network.slug, cadenceMonths: network.cadenceMonths },
     overview,
     isCoordinator: isCoordinatorOf(actor, network.id),
@@ -19,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function NetworkHome() {
-  const { network, overview, isCoordinator } = useLoaderData<typeof loader>();
+  const { network, overview, isCoordinator, lateAbs } = useLoaderData<typeof loader>();
   const base = `/reseaux/${network.slug}`;
   return (
     <>
@@ -51,6 +55,17 @@ export default function NetworkHome() {
               </li>
             ))}
           </ul>
+        </section>
+        <section className="card" aria-labelledby="abs-2027">
+          <h2 id="abs-2027">ABS 2027</h2>
+          <p>
+            {lateAbs.length === 0
+              ? "Aucun CCAS n'est en retard pour son analyse des besoins sociaux."
+              : `En retard pour leur analyse des besoins sociaux : ${lateAbs.join(", ")}.`}
+          </p>
+          <p>
+            <Link to={`${base}/abs`}>Suivi des ABS 2027</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="raccourcis">
           <h2 id="raccourcis">Pour commencer</h2>

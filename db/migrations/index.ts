@@ -3,8 +3,9 @@ import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_documents.ts";
 import * as m0003 from "./0003_roundtables.ts";
 import * as m0004 from "./0004_knowledge_foundation.ts";
-import * as m0008 from "./0008_calendar_feeds.ts";
 import * as m0005 from "./0005_knowledge.ts";
+import * as m0007 from "./0007_purchases.ts";
+import * as m0008 from "./0008_calendar_feeds.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -16,8 +17,9 @@ export const migrations: Record<string, Migration> = {
   "0002_documents": m0002,
   "0003_roundtables": m0003,
   "0004_knowledge_foundation": m0004,
-  "0008_calendar_feeds": m0008,
   "0005_knowledge": m0005,
+  "0007_purchases": m0007,
+  "0008_calendar_feeds": m0008,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@ import { findCommune, findEpci } from "../../app/features/network/communes.serve
 import { createNetwork } from "../../app/features/network/networks.server.ts";
 import { createOrganisationFromCommune } from "../../app/features/network/organisations.server.ts";
 import { seedDemoKnowledge } from "./knowledge.ts";
+import { seedDemoPurchases } from "./purchases.ts";
 import { seedDemoRoundTables } from "./roundtables.ts";
 
 export const DEMO_PASSWORD = "tablee-demo-2026";
@@ -82,6 +83,13 @@ export async function seedDemo(db: Executor): Promise<SeedOutcome> {
     await seedDemoKnowledge(tx, {
       networkId: valParisis.id,
       organisation: (inseeCode) => organisationIds.get(`val-parisis:${inseeCode}`)!,
+      user: (email) => userIds.get(email)!,
+    });
+    const paysHaut = await tx.selectFrom("networks").select("id").where("name", "=", PAYS_HAUT.name).executeTakeFirstOrThrow();
+    await seedDemoPurchases(tx, {
+      valParisisId: valParisis.id,
+      paysHautId: paysHaut.id,
+      organisation: (key) => organisationIds.get(key)!,
       user: (email) => userIds.get(email)!,
     });
     return { created: true, networks };

@@ -40,7 +40,12 @@ export type Permission =
   | { action: "wikiSection.create"; networkId: string }
   | { action: "wikiSection.manage"; networkId: string }
   | ({ action: "comment.create" } & DocumentFacts)
-  | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts);
+  | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts)
+  | { action: "purchase.create"; networkId: string; coordinatingOrganisationId: string }
+  | { action: "purchase.manage"; networkId: string; coordinatingOrganisationId: string }
+  | { action: "purchase.respond"; networkId: string; organisationId: string }
+  | { action: "convention.manage"; networkId: string; partyOrganisationIds: string[] }
+  | { action: "abs.update"; networkId: string; organisationId: string };
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -138,6 +143,17 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "comment.resolve":
       if (!can(actor, { ...permission, action: "document.read" })) return false;
       return permission.authorId === actor.userId || can(actor, { ...permission, action: "document.write" });
+    case "purchase.create":
+    case "purchase.manage":
+      // Offers and the award belong to the coordinating CCAS's director and to the network's coordinators.
+      return isCoordinatorOf(actor, networkId) || isDirectorOf(actor, permission.coordinatingOrganisationId);
+    case "purchase.respond":
+      // A CCAS's need, board approval and order commit its budget: its own director answers, nobody else.
+      return membershipsIn(actor, networkId).length > 0 && isDirectorOf(actor, permission.organisationId);
+    case "convention.manage":
+      return isCoordinatorOf(actor, networkId) || permission.partyOrganisationIds.some((id) => isDirectorOf(actor, id));
+    case "abs.update":
+      return isCoordinatorOf(actor, networkId) || isDirectorOf(actor, permission.organisationId);
   }
 }
 

@@ -1,0 +1,69 @@
+import { DateTime } from "luxon";
+import { sql } from "kysely";
+import { inTransaction, type Executor } from "../../../db/client.ts";
+import type { Mailer } from "../mail/mailer.server.ts";
+import { formatEuros } from "./money.ts";
+
+/**
+ * Renewal reminders: 60 days before a convention renews, its parties'
+ * directors get one e-mail. The job may run on every app instance: the row
+ * in `convention_reminders` is written in the same transaction as the send,
+ * and its primary key lets only one instance write it.
+ */
+export const REMINDER_DAYS_BEFORE = 60;
+
+export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer; today: string; baseUrl: string }): Promise<number> {
+  const horizon = DateTime.fromISO(input.today).plus({ days: REMINDER_DAYS_BEFORE }).toISODate()!;
+  const due = await db
+    .selectFrom("conventions")
+    .innerJoin("networks", "networks.id", "conventions.networkId")
+    .leftJoin("conventionReminders", (join) => join.onRef("conventionReminders.conventionId", "=", "conventions.id").onRef("conventionReminders.renewsOn", "=", "conventions.renewsOn"))
+    .where("conventionReminders.conventionId", "is", null)
+    .where(sql<boolean>`conventions.renews_on between ${input.today}::date and ${horizon}::date`)
+    .select(["conventions.id", "conventions.title", "conventions.yearlyCostCents", sql<string>`conventions.renews_on::text`.as("renewsOn"), "networks.slug"])
+    .execute();
+  let sent = 0;
+  for (const convention of due) {
+    const done = await inTransaction(db, async (tx) => {
+      const claimed = await tx
+        .insertInto("conventionReminders")
+        .values({ conventionId: convention.id, renewsOn: convention.renewsOn, recipients: 0 })
+        .onConflict((conflict) => conflict.doNothing())
+        .returning("conventionId")
+        .executeTakeFirst();
+      if (!claimed) return false;
+      const directors = await tx
+        .selectFrom("conventionParties")
+        .innerJoin("memberships", "memberships.organisationId", "conventionParties.organisationId")
+        .innerJoin("users", "users.id", "memberships.userId")
+        .innerJoin("organisations", "organisations.id", "conventionParties.organisationId")
+        .where("conventionParties.conventionId", "=", convention.id)
+        // A coordinator attached to a party CCAS is usually its director (Villerupt in Pays-Haut).
+        .where("memberships.role", "in", ["director", "coordinator"])
+        .where("memberships.deactivatedAt", "is", null)
+        .where("users.deactivatedAt", "is", null)
+        .select(["users.email", "users.name", "organisations.name as organisationName"])
+        .execute();
+      const renewal = DateTime.fromISO(convention.renewsOn).setLocale("fr").toFormat("d LLLL yyyy");
+      // Sent inside the transaction: if the mail server refuses, the claim is rolled back and the next run tries again.
+      for (const director of directors) {
+        await input.mailer.send({
+          to: director.email,
+          subject: `Convention « ${convention.title} » : renouvellement le ${renewal}`,
+          text: [
+            `Bonjour ${director.name},`,
+            "",
+            `La convention « ${convention.title} », à laquelle le ${director.organisationName} est partie, arrive à renouvellement le ${renewal} (coût annuel ${formatEuros(Number(convention.yearlyCostCents))}).`,
+            "Pensez à inscrire son renouvellement à l'ordre du jour de votre conseil d'administration.",
+            "",
+            `${input.baseUrl}/reseaux/${convention.slug}/conventions/${convention.id}`,
+          ].join("\n"),
+        });
+      }
+      await tx.updateTable("conventionReminders").set({ recipients: directors.length }).where("conventionId", "=", convention.id).where("renewsOn", "=", convention.renewsOn).execute();
+      return true;
+    });
+    if (done) sent += 1;
+  }
+  return sent;
+}
