@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -59,6 +60,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const app = express();
   // socket.io must attach before the HTTP handlers run, so it answers /socket.io/ itself.
   const httpServer = createServer(app);
+  httpServer.on("clientError", answerUnreadableRequest);
   const realtime = attachRealtime(httpServer, {
     db,
     sessionSecret: config.sessionSecret,
@@ -69,6 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  app.use(closeWhenBodyUnread);
   app.use(compression());
   app.use(assignCspNonce);
   app.use(securityHeaders({ development }));
@@ -184,6 +187,37 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (!options.database) await database.close();
     },
   };
+}
+
+/**
+ * A request answered before its body was read (a refusal sent before the form is parsed) would leave the rest
+ * of the body unread, and Remix's stream holds it paused: the kept-alive connection then stalls until its
+ * timeout, and the browser's next request on it with it. Such answers close the connection instead.
+ */
+function closeWhenBodyUnread(req: Request, res: Response, next: NextFunction): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+    const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+    if (hasBody && !req.complete) res.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as Response["writeHead"];
+  next();
+}
+
+/**
+ * Requests Node refuses before Express sees them (headers or address too long, broken HTTP): Node's own
+ * answer is an empty English status line; users get a French one.
+ */
+function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  const body = "Requête invalide : l'adresse ou les en-têtes envoyés sont trop longs ou illisibles.";
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function main(): Promise<void> {

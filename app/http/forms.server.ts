@@ -1,10 +1,18 @@
-/** Reads a submitted form; an unreadable body is the client's fault (400), never a 500. */
+const unreadable = () => new Response("Formulaire illisible : rechargez la page et réessayez.", { status: 400 });
+
+/**
+ * Reads a submitted form; an unreadable body is the client's fault (400), never a 500. So is a NUL character,
+ * which no browser form sends and PostgreSQL cannot store in text: refused here rather than failing a query.
+ */
 export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
-    throw new Response("Formulaire illisible : rechargez la page et réessayez.", { status: 400 });
+    throw unreadable();
   }
+  for (const [name, value] of form) if (name.includes("\0") || (typeof value === "string" && value.includes("\0"))) throw unreadable();
+  return form;
 }
 
 export function isHttps(request: Request): boolean {

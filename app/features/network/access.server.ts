@@ -4,6 +4,8 @@ import { notFound, requireActor } from "../auth/guards.server.ts";
 import { can, type Actor } from "../auth/permissions.ts";
 import { findNetworkBySlug } from "./networks.server.ts";
 
+const SLUG = /^[a-z0-9-]{1,200}$/;
+
 export interface NetworkAccess {
   network: Network;
   actor: Actor;
@@ -19,7 +21,8 @@ export async function requireNetworkMember(
   slug: string | undefined,
 ): Promise<NetworkAccess> {
   const actor = await requireActor(context, request);
-  const network = slug ? await findNetworkBySlug(context.db, slug) : undefined;
+  // Slugs are lowercase words and hyphens (slugify): anything else (a NUL byte PostgreSQL refuses…) is not one.
+  const network = slug && SLUG.test(slug) ? await findNetworkBySlug(context.db, slug) : undefined;
   if (!network || !can(actor, { action: "network.view", networkId: network.id })) throw notFound();
   return { network, actor };
 }

@@ -1,0 +1,146 @@
+/**
+ * The declared access policy of every route and socket.io event: the
+ * permission matrix (permission-matrix.test.ts) checks each answer against
+ * it, and a route or event missing here fails that test. Add your route's
+ * entry when you add the route.
+ *
+ * Callers: anonymous; each role of the owning CCAS (the CCAS the URL is
+ * about: Ermont, which also employs the network's coordinator); a director
+ * of another CCAS of the same network (Franconville); a member of another
+ * network (Pays-Haut); a deactivated user whose session cookie still exists.
+ */
+
+export const CALLERS = ["anonymous", "coordinator", "director", "elected", "staff", "otherCcas", "otherNetwork", "deactivated"] as const;
+export type Caller = (typeof CALLERS)[number];
+
+/**
+ * `allowed`: served (2xx, or a redirect elsewhere than the sign-in page; for a POST with the matrix's empty form, a
+ * French refusal of the input is allowed too). `sign-in`: 302 to /connexion. Numbers: that status exactly.
+ * `any`: public, whatever the status but never a 5xx.
+ */
+export type Outcome = "allowed" | "sign-in" | "any" | 401 | 403 | 404;
+export type Rule = Record<Caller, Outcome>;
+
+const rule = (base: Outcome, overrides: Partial<Rule> = {}): Rule =>
+  Object.fromEntries(CALLERS.map((caller) => [caller, overrides[caller] ?? base])) as Rule;
+
+const signedOut = { anonymous: "sign-in", deactivated: "sign-in" } as const;
+
+/** Anyone, signed in or not (sign-in page, invitation and reset links carrying their own token…). */
+export const PUBLIC = rule("any");
+/** Any signed-in account, whatever its networks (own profile…). */
+export const SIGNED_IN = rule("allowed", signedOut);
+/** Members of the network; others get the same 404 as for a network that does not exist. */
+export const NETWORK_MEMBER = rule("allowed", { ...signedOut, otherNetwork: 404 });
+/** The network's coordinators only. */
+export const COORDINATOR = rule(403, { ...signedOut, otherNetwork: 404, coordinator: "allowed" });
+/** Coordinators and the director of the CCAS the page is about. */
+export const CCAS_DIRECTION = rule(403, { ...signedOut, otherNetwork: 404, coordinator: "allowed", director: "allowed" });
+/** Coordinators and the directors of every CCAS of the network (members page: directors staff their CCAS). */
+export const DIRECTORS = rule(403, { ...signedOut, otherNetwork: 404, coordinator: "allowed", director: "allowed", otherCcas: "allowed" });
+/** Coordinators and the host CCAS's director and elected officials (a meeting's managers; the owning CCAS is the host). */
+export const MEETING_MANAGERS = rule(403, { ...signedOut, otherNetwork: 404, coordinator: "allowed", director: "allowed", elected: "allowed" });
+/** JSON API for members: 401 JSON without a session, 404 outside the network. */
+export const API_NETWORK_MEMBER = rule("allowed", { anonymous: 401, deactivated: 401, otherNetwork: 404 });
+export const API_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 });
+/** The catch-all page. */
+export const NOT_FOUND = rule(404);
+
+export interface RoutePolicy {
+  get: Rule;
+  /** Required when the route has an action. */
+  post?: Rule;
+  /** The action ends the caller's session: the suites send it with throwaway sessions only. */
+  endsSession?: boolean;
+  /** Why the rule is what it is, when it is not obvious. */
+  note?: string;
+}
+
+export const routePolicies: Record<string, RoutePolicy> = {
+  "routes/$": { get: NOT_FOUND, post: NOT_FOUND },
+  "routes/_index": { get: SIGNED_IN },
+  "routes/accessibilite": { get: PUBLIC },
+  "routes/connexion": { get: PUBLIC, post: PUBLIC },
+  "routes/deconnexion": { get: PUBLIC, post: PUBLIC, endsSession: true },
+  "routes/mot-de-passe-oublie": { get: PUBLIC, post: PUBLIC },
+  "routes/reinitialisation.$token": { get: PUBLIC, post: PUBLIC, note: "the token is the credential" },
+  "routes/invitation.$token": { get: PUBLIC, post: PUBLIC, note: "the token is the credential" },
+  "routes/calendrier.$file": { get: PUBLIC, note: "the file name is a secret feed token; an unknown one is 404 for everybody" },
+  "routes/profil": { get: SIGNED_IN, post: SIGNED_IN },
+  "routes/profil_.calendrier": { get: SIGNED_IN, post: SIGNED_IN },
+  "routes/documents.$documentId": { get: NETWORK_MEMBER, note: "redirects readers to the document's page; 404 for anyone else" },
+  "routes/api.communes": { get: API_SIGNED_IN },
+  "routes/api.reseaux.$slug.annuaire": { get: API_NETWORK_MEMBER },
+  "routes/reseaux.$slug": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug._index": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.$section": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.annuaire._index": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.annuaire.ajouter": { get: COORDINATOR, post: COORDINATOR },
+  "routes/reseaux.$slug.annuaire.$organisationId._index": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.annuaire.$organisationId.modifier": { get: CCAS_DIRECTION, post: CCAS_DIRECTION },
+  "routes/reseaux.$slug.journal": { get: COORDINATOR },
+  "routes/reseaux.$slug.membres": {
+    get: DIRECTORS,
+    post: DIRECTORS,
+    note: "each intent (invite, change role, deactivate) then checks its own permission after reading the form",
+  },
+  "routes/reseaux.$slug.notes._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
+  "routes/reseaux.$slug.notes.$documentId._index": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.notes.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
+  "routes/reseaux.$slug.tables-rondes._index": {
+    get: NETWORK_MEMBER,
+    post: NETWORK_MEMBER,
+    note: "planning a round table is the coordinators' (checked per intent, after the form is read)",
+  },
+  "routes/reseaux.$slug.tables-rondes.rotation": { get: COORDINATOR, post: COORDINATOR },
+  "routes/reseaux.$slug.tables-rondes.$meetingId": {
+    get: NETWORK_MEMBER,
+    post: NETWORK_MEMBER,
+    note: "agenda, attendance and follow-up intents each check their own permission (tests/integration/roundtables.test.ts)",
+  },
+  "routes/reseaux.$slug.tables-rondes.$meetingId_.compte-rendu": { get: NETWORK_MEMBER, post: MEETING_MANAGERS },
+  "routes/reseaux.$slug.tables-rondes.$meetingId_.convocation": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.tables-rondes.$meetingId_.ics": { get: NETWORK_MEMBER },
+};
+
+/**
+ * socket.io events. `connect`: who may open a socket at all (anonymous and
+ * deactivated callers are refused at the handshake). For the events that
+ * answer, `allowed` means `{ ok: true }` and a number means `{ ok: false }`;
+ * silent events must change nothing for outsiders.
+ */
+export type EventOutcome = "allowed" | "refused" | "connection-refused" | "no-effect";
+export type EventRule = Record<Caller, EventOutcome>;
+const eventRule = (base: EventOutcome, overrides: Partial<EventRule> = {}): EventRule =>
+  Object.fromEntries(CALLERS.map((caller) => [caller, overrides[caller] ?? base])) as EventRule;
+const noSocket = { anonymous: "connection-refused", deactivated: "connection-refused" } as const;
+
+export interface EventPolicy {
+  rule: EventRule;
+  /** The message a caller sends, built from the demo ids. */
+  payload: (ids: { documentId: string; meetingId: string }) => unknown;
+  /** Whether the server acknowledges the event (emitWithAck). */
+  acknowledged: boolean;
+}
+
+export const eventPolicies: Record<string, EventPolicy> = {
+  "doc:join": {
+    rule: eventRule("allowed", { ...noSocket, otherNetwork: "refused" }),
+    payload: ({ documentId }) => ({ documentId, stateVector: new Uint8Array([0]) }),
+    acknowledged: true,
+  },
+  "doc:update": {
+    // Sent after trying to join: a socket writes only to documents its join was granted.
+    rule: eventRule("allowed", { ...noSocket, otherNetwork: "refused" }),
+    payload: ({ documentId }) => ({ documentId, update: new Uint8Array([0, 0]) }),
+    acknowledged: true,
+  },
+  "doc:awareness": { rule: eventRule("no-effect", noSocket), payload: ({ documentId }) => ({ documentId, update: new Uint8Array([0]) }), acknowledged: false },
+  "doc:leave": { rule: eventRule("no-effect", noSocket), payload: ({ documentId }) => ({ documentId }), acknowledged: false },
+  "agenda:watch": {
+    rule: eventRule("allowed", { ...noSocket, otherNetwork: "refused" }),
+    payload: ({ meetingId }) => ({ meetingId }),
+    acknowledged: true,
+  },
+  "agenda:unwatch": { rule: eventRule("no-effect", noSocket), payload: ({ meetingId }) => ({ meetingId }), acknowledged: false },
+};
