@@ -188,7 +188,7 @@ let sent = 0;
 
 beforeAll(async () => {
   app = await startTestApp();
-  fixture = await prepareSecurityFixture(app.database.db, app.url, FUZZ_CALLERS);
+  fixture = await prepareSecurityFixture(app.database.db, app.url, FUZZ_CALLERS, app.uploadDir);
 });
 afterAll(async () => {
   console.log(`Fuzzer : ${sent} requêtes malformées, graine ${seed} (SECURITY_FUZZ_SEED=${seed} pour rejouer).`);

@@ -34,7 +34,7 @@ let requests = 0;
 
 beforeAll(async () => {
   app = await startTestApp();
-  fixture = await prepareSecurityFixture(app.database.db, app.url, CALLERS);
+  fixture = await prepareSecurityFixture(app.database.db, app.url, CALLERS, app.uploadDir);
 });
 afterAll(async () => {
   console.log(`Matrice des permissions : ${requests} requêtes HTTP sur ${routes.length} routes, ${events.length} événements socket.io.`);

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { Executor } from "../../db/client.ts";
@@ -32,7 +34,12 @@ export interface SecurityFixture {
   markers: { valParisis: string[]; paysHaut: string[] };
 }
 
-export async function prepareSecurityFixture(db: Executor, baseUrl: string, callers: readonly Caller[]): Promise<SecurityFixture> {
+export async function prepareSecurityFixture(
+  db: Executor,
+  baseUrl: string,
+  callers: readonly Caller[],
+  uploadDir: string,
+): Promise<SecurityFixture> {
   const { valParisis, paysHaut } = await loadDemoNetworks(db);
   const ermont = valParisis.organisations.get(ERMONT)!.id;
   const meeting = await db
@@ -49,7 +56,75 @@ export async function prepareSecurityFixture(db: Executor, baseUrl: string, call
     ownerOrganisationId: ermont,
     createdBy: await userIdOf(db, CALLER_EMAILS.coordinator),
   });
+  const knowledge = async (kind: "wiki" | "practice") =>
+    (
+      await db
+        .selectFrom("documents")
+        .select("id")
+        .where("networkId", "=", valParisis.id)
+        .where("kind", "=", kind)
+        .where("visibility", "=", "network")
+        .where("ownerOrganisationId", "=", ermont)
+        .executeTakeFirst()
+    )?.id ??
+    (
+      await createDocument(db, {
+        networkId: valParisis.id,
+        kind,
+        title: kind === "wiki" ? "Page de veille de sécurité" : "Fiche pratique de sécurité",
+        ownerOrganisationId: ermont,
+        createdBy: await userIdOf(db, CALLER_EMAILS.coordinator),
+      })
+    ).id;
+  const watchPageId = await knowledge("wiki");
+  const practiceNoteId = await knowledge("practice");
+  const storageKey = randomBytes(8).toString("hex");
+  const pdf = Buffer.from("%PDF-1.4\n%%EOF\n");
+  await mkdir(path.join(uploadDir, "attachments"), { recursive: true });
+  await writeFile(path.join(uploadDir, "attachments", storageKey), pdf);
+  const attachment = await db
+    .insertInto("attachments")
+    .values({ documentId: practiceNoteId, fileName: "budget.pdf", contentType: "application/pdf", sizeBytes: pdf.length, storageKey })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const purchase = await db.selectFrom("groupPurchases").select("id").where("networkId", "=", valParisis.id).executeTakeFirstOrThrow();
+  const convention = await db
+    .insertInto("conventions")
+    .values({
+      networkId: valParisis.id,
+      title: "Convention de portage de repas Ermont–Franconville",
+      service: "Portage de repas",
+      yearlyCostCents: 1_200_000,
+      splitMethod: "equal",
+      cofinancingBasisPoints: 0,
+      startsOn: "2026-01-01",
+      renewsOn: "2027-01-01",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("conventionParties")
+    .values(
+      [ermont, valParisis.organisations.get(FRANCONVILLE)!.id].map((organisationId) => ({
+        conventionId: convention.id,
+        organisationId,
+        caseload: null,
+        basisPoints: null,
+      })),
+    )
+    .execute();
   const ids: DemoIds = {
+    // Parameters whose value depends on the route: `<route id>:<parameter>` wins over `<parameter>`.
+    "routes/reseaux.$slug.veille.$documentId._index:documentId": watchPageId,
+    "routes/reseaux.$slug.veille.$documentId.export:documentId": watchPageId,
+    "routes/reseaux.$slug.veille.$documentId.historique:documentId": watchPageId,
+    "routes/reseaux.$slug.fiches.$documentId._index:documentId": practiceNoteId,
+    "routes/reseaux.$slug.fiches.$documentId.export:documentId": practiceNoteId,
+    "routes/reseaux.$slug.fiches.$documentId.historique:documentId": practiceNoteId,
+    attachmentId: attachment.id,
+    purchaseId: purchase.id,
+    conventionId: convention.id,
+    format: "csv",
     slug: valParisis.slug,
     organisationId: ermont,
     meetingId: meeting.id,
@@ -117,7 +192,7 @@ export function leakedMarkers(body: string, markers: string[]): string[] {
 /** The concrete URL of a route with the demo ids; a parameter without a value fails with what to do. */
 export function urlFor(route: DiscoveredRoute, ids: Record<string, string>): string {
   return route.pattern.replace(/:(\w+)/g, (_, name: string) => {
-    const value = ids[name];
+    const value = ids[`${route.id}:${name}`] ?? ids[name];
     if (value === undefined) {
       throw new Error(
         `La route ${route.id} a un paramètre :${name} sans valeur de démonstration : ajoutez-en une dans prepareSecurityFixture (tests/security/support.ts).`,

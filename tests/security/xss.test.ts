@@ -45,7 +45,7 @@ beforeAll(async () => {
   listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   vectors = xssVectors(listenerUrl);
   [app, browser] = await Promise.all([startTestApp({ realtime: { compactAfterQuietMs: 100 } }), launchBrowser()]);
-  fixture = await prepareSecurityFixture(app.database.db, app.url, ["coordinator"]);
+  fixture = await prepareSecurityFixture(app.database.db, app.url, ["coordinator"], app.uploadDir);
   // The coming round table: its agenda and attendance forms are open (the matrix's past one shows none).
   const coming = await app.database.db
     .selectFrom("meetings")

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { loadConfig } from "../../app/config.server.ts";
 import type { MailMessage, Mailer } from "../../app/features/mail/mailer.server.ts";
 import type { DatabaseHandle } from "../../db/client.ts";
@@ -25,6 +28,7 @@ export interface TestApp {
   database: DatabaseHandle;
   mailbox: MailBox;
   url: string;
+  uploadDir: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const mailbox = new MailBox();
+  // Each app gets its own upload folder: attachments written by one test file never meet another's.
+  const uploadDir = mkdtempSync(path.join(tmpdir(), "tablee-test-uploads-"));
   const config = loadConfig({
     NODE_ENV: "production",
     HOST: "127.0.0.1",
@@ -48,6 +54,7 @@ export async function startTestApp(
     DATA_DIR: "/tmp/tablee-test-unused",
     TABLEE_DEMO: "0",
     LOG_LEVEL: "silent",
+    UPLOAD_DIR: uploadDir,
     ...options.env,
   });
   const server = await startServer({
@@ -63,9 +70,11 @@ export async function startTestApp(
     database,
     mailbox,
     url: server.url,
+    uploadDir: config.uploadDir,
     async close() {
       await server.close();
       await database.close();
+      rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }
