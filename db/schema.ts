@@ -303,6 +303,41 @@ export interface AgendaItemDocumentsTable {
   documentId: string;
 }
 
+export type SearchKind = "wiki" | "practice" | "note" | "minutes" | "agenda" | "agenda_item";
+
+/** Written only by the triggers of migration 0006: one row per searchable thing. */
+export interface SearchEntriesTable {
+  id: Generated<number>;
+  source: string;
+  kind: SearchKind;
+  networkId: string;
+  organisationId: string | null;
+  restrictedToOrganisationId: string | null;
+  documentId: string | null;
+  meetingId: string | null;
+  agendaItemId: string | null;
+  title: string;
+  themeIds: string[];
+  year: number;
+  excerpt: string;
+  searchVector: string;
+  readCount: number;
+  updatedAt: Date;
+}
+
+/** Personal API tokens: only the SHA-256 of the secret is kept. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  /** The first characters of the secret, shown so the user can tell tokens apart. */
+  prefix: string;
+  createdAt: Generated<Date>;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -330,6 +365,8 @@ export interface Database {
   practiceNoteDetails: PracticeNoteDetailsTable;
   legalReferences: LegalReferencesTable;
   agendaItemDocuments: AgendaItemDocumentsTable;
+  searchEntries: SearchEntriesTable;
+  apiTokens: ApiTokensTable;
 }
 
 export type Network = Selectable<NetworksTable>;

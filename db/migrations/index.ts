@@ -3,6 +3,7 @@ import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_documents.ts";
 import * as m0003 from "./0003_roundtables.ts";
 import * as m0004 from "./0004_knowledge_foundation.ts";
+import * as m0006 from "./0006_search.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0002_documents": m0002,
   "0003_roundtables": m0003,
   "0004_knowledge_foundation": m0004,
+  "0006_search": m0006,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

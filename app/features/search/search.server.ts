@@ -1,0 +1,245 @@
+import { sql, type RawBuilder } from "kysely";
+import type { Executor } from "../../../db/client.ts";
+import type { SearchKind } from "../../../db/schema.ts";
+import { authorize } from "../auth/guards.server.ts";
+import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
+import { searchKindLabels } from "./kinds.ts";
+import { MARK_END, MARK_START, prepareQuery } from "./query.ts";
+
+/**
+ * The one search of Tablée, used by the results page, the header's suggestions and the JSON API.
+ * Matching and ranking run once per query (a materialised CTE); the page, the total and the
+ * facets are all read from it; snippets are computed afterwards for the page only, on a bounded excerpt.
+ */
+
+export const SEARCH_PAGE_SIZE = 20;
+
+export interface SearchFilters {
+  kind?: SearchKind;
+  organisationId?: string;
+  themeId?: string;
+  year?: number;
+}
+
+export interface SearchHit {
+  id: number;
+  kind: SearchKind;
+  title: string;
+  documentId: string | null;
+  meetingId: string | null;
+  agendaItemId: string | null;
+  organisationId: string | null;
+  organisationName: string | null;
+  themes: Array<{ id: string; label: string }>;
+  year: number;
+  updatedAt: Date;
+  /** ts_headline's output with MARK_START/MARK_END around matched words: render with snippetParts(). */
+  snippet: string;
+}
+
+export interface FacetValue<T> {
+  value: T;
+  label: string;
+  count: number;
+}
+
+export interface SearchResults {
+  /** False when the query held nothing searchable (empty, stop words, punctuation). */
+  searched: boolean;
+  truncated: boolean;
+  total: number;
+  page: number;
+  pageCount: number;
+  hits: SearchHit[];
+  facets: {
+    kinds: Array<FacetValue<SearchKind>>;
+    organisations: Array<FacetValue<string>>;
+    themes: Array<FacetValue<string>>;
+    years: Array<FacetValue<number>>;
+  };
+}
+
+// ts_rank_cd weights for D, C, B, A: title 1, themes and legal references 0.6, body 0.3, practical details 0.1.
+const WEIGHTS = "{0.1, 0.3, 0.6, 1.0}";
+
+/** Relevance, nudged up to +25 % for content edited in the last months and a few % for often-read content. */
+const RANK = sql`ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, q.query, 1)
+  * (1 + 0.25 / (1 + extract(epoch from (now() - e.updated_at)) / (86400 * 180)) + 0.03 * ln(1 + e.read_count))`;
+
+function uuidList(ids: string[]): RawBuilder<unknown> {
+  return sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
+}
+
+/** Rows of the network this actor may see: never another CCAS's draft. */
+function visibleTo(actor: Actor, networkId: string): RawBuilder<unknown> {
+  return sql`e.network_id = ${networkId}
+    and (e.restricted_to_organisation_id is null
+         or e.restricted_to_organisation_id = any(${uuidList(draftReadableOrganisationIds(actor, networkId))}))`;
+}
+
+type Dimension = keyof SearchFilters;
+
+function filtersExcept(filters: SearchFilters, except: Dimension | null): RawBuilder<unknown> {
+  const conditions: RawBuilder<unknown>[] = [sql`true`];
+  if (filters.kind && except !== "kind") conditions.push(sql`m.kind = ${filters.kind}`);
+  if (filters.organisationId && except !== "organisationId") conditions.push(sql`m.organisation_id = ${filters.organisationId}::uuid`);
+  if (filters.themeId && except !== "themeId") conditions.push(sql`${filters.themeId}::uuid = any(m.theme_ids)`);
+  if (filters.year && except !== "year") conditions.push(sql`m.year = ${filters.year}`);
+  return sql.join(conditions, sql` and `);
+}
+
+const emptyResults = (truncated: boolean): SearchResults => ({
+  searched: false,
+  truncated,
+  total: 0,
+  page: 1,
+  pageCount: 0,
+  hits: [],
+  facets: { kinds: [], organisations: [], themes: [], years: [] },
+});
+
+interface Counted<T> {
+  value: T;
+  count: number;
+}
+
+export async function search(
+  db: Executor,
+  input: { actor: Actor; networkId: string; query: string; filters?: SearchFilters; page?: number; pageSize?: number },
+): Promise<SearchResults> {
+  authorize(input.actor, { action: "network.view", networkId: input.networkId });
+  const prepared = prepareQuery(input.query);
+  if (!prepared.text) return emptyResults(prepared.truncated);
+  const filters = input.filters ?? {};
+  const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
+  const page = Math.max(1, Math.min(input.page ?? 1, 500));
+
+  const { rows } = await sql<{
+    valid: boolean;
+    total: number;
+    pageIds: Array<{ id: number }> | null;
+    kinds: Array<Counted<SearchKind>> | null;
+    organisations: Array<Counted<string>> | null;
+    themes: Array<Counted<string>> | null;
+    years: Array<Counted<number>> | null;
+  }>`
+    with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepared.text}) as query),
+    matches as materialized (
+      select e.id, e.kind, e.organisation_id, e.theme_ids, e.year, ${RANK} as rank
+      from search_entries e, q
+      where e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
+    ),
+    filtered as (select * from matches m where ${filtersExcept(filters, null)})
+    select
+      (select numnode(query) > 0 from q) as valid,
+      (select count(*)::int from filtered) as total,
+      (select json_agg(p) from (select id from filtered order by rank desc, id limit ${pageSize} offset ${(page - 1) * pageSize}) p) as page_ids,
+      (select json_agg(f) from (select m.kind as value, count(*)::int as count from matches m
+         where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
+      (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from matches m
+         where m.organisation_id is not null and ${filtersExcept(filters, "organisationId")} group by m.organisation_id) f) as organisations,
+      (select json_agg(f) from (select t.theme_id as value, count(*)::int as count from matches m, unnest(m.theme_ids) as t(theme_id)
+         where ${filtersExcept(filters, "themeId")} group by t.theme_id) f) as themes,
+      (select json_agg(f) from (select m.year as value, count(*)::int as count from matches m
+         where ${filtersExcept(filters, "year")} group by m.year) f) as years
+  `.execute(db);
+  const row = rows[0]!;
+  if (!row.valid) return emptyResults(prepared.truncated);
+
+  const names = await labels(db, input.networkId);
+  const hits = await hitsWithSnippets(db, (row.pageIds ?? []).map((p) => p.id), prepared.text, names);
+  const sortByCount = <T>(values: Array<FacetValue<T>>) => values.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, "fr"));
+  return {
+    searched: true,
+    truncated: prepared.truncated,
+    total: row.total,
+    page,
+    pageCount: Math.ceil(row.total / pageSize),
+    hits,
+    facets: {
+      kinds: sortByCount((row.kinds ?? []).map((k) => ({ ...k, label: names.kind(k.value) }))),
+      organisations: sortByCount((row.organisations ?? []).map((o) => ({ ...o, label: names.organisation(o.value) }))),
+      themes: sortByCount((row.themes ?? []).map((t) => ({ ...t, label: names.theme(t.value) }))),
+      years: (row.years ?? []).map((y) => ({ ...y, label: String(y.value) })).sort((a, b) => b.value - a.value),
+    },
+  };
+}
+
+interface Labels {
+  organisation(id: string): string;
+  theme(id: string): string;
+  kind(kind: SearchKind): string;
+}
+
+async function labels(db: Executor, networkId: string): Promise<Labels> {
+  const [organisations, themes] = await Promise.all([
+    db.selectFrom("organisations").select(["id", "name"]).where("networkId", "=", networkId).execute(),
+    db.selectFrom("networkThemes").select(["id", "label"]).where("networkId", "=", networkId).execute(),
+  ]);
+  const organisationNames = new Map(organisations.map((o) => [o.id, o.name]));
+  const themeLabels = new Map(themes.map((t) => [t.id, t.label]));
+  return {
+    organisation: (id) => organisationNames.get(id) ?? "CCAS",
+    theme: (id) => themeLabels.get(id) ?? "Thème",
+    kind: (kind) => searchKindLabels[kind],
+  };
+}
+
+// ts_headline reads the stored excerpt (at most 20,000 characters), never the whole body: a 200 KB page costs
+// no more than a short one. A match beyond the excerpt shows the beginning of the text instead.
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+
+async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, names: Labels): Promise<SearchHit[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<Omit<SearchHit, "themes" | "organisationName"> & { themeIds: string[] }>`
+    with q as (select websearch_to_tsquery('fr_unaccent', ${queryText}) as query)
+    select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
+      e.year, e.updated_at,
+      case when e.excerpt = '' then '' else ts_headline('fr_unaccent', e.excerpt, q.query, ${HEADLINE_OPTIONS}) end as snippet
+    from search_entries e, q
+    where e.id = any(string_to_array(${ids.join(",")}, ',')::bigint[])
+  `.execute(db);
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const { themeIds, ...rest } = row;
+    return [
+      {
+        ...rest,
+        id,
+        updatedAt: new Date(rest.updatedAt),
+        organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
+        themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
+      },
+    ];
+  });
+}
+
+export interface Suggestion {
+  id: number;
+  kind: SearchKind;
+  title: string;
+  documentId: string | null;
+  meetingId: string | null;
+  agendaItemId: string | null;
+}
+
+/** Titles matching what is being typed, the last word as a prefix ("hospitalisation d'off" → "office…"). */
+export async function suggest(db: Executor, input: { actor: Actor; networkId: string; query: string; limit?: number }): Promise<Suggestion[]> {
+  authorize(input.actor, { action: "network.view", networkId: input.networkId });
+  const prepared = prepareQuery(input.query);
+  if (!prepared.text) return [];
+  const query = prepared.prefix
+    ? sql`websearch_to_tsquery('fr_unaccent', ${prepared.head}) && to_tsquery('fr_unaccent', ${`${prepared.prefix}:*`})`
+    : sql`websearch_to_tsquery('fr_unaccent', ${prepared.text})`;
+  const { rows } = await sql<Suggestion>`
+    with q as materialized (select ${query} as query)
+    select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id
+    from search_entries e, q
+    where numnode(q.query) > 0 and e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
+    order by ${RANK} desc, e.id
+    limit ${input.limit ?? 8}
+  `.execute(db);
+  return rows;
+}
