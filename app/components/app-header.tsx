@@ -1,7 +1,8 @@
 import { Form, Link } from "@remix-run/react";
+import { SearchBox } from "./search-box.tsx";
 
-/** The top bar: brand, and for a signed-in user their profile and sign-out. */
-export function AppHeader({ userName, networkName }: { userName?: string; networkName?: string }) {
+/** The top bar: brand, on a network's pages its search box, and for a signed-in user their profile and sign-out. */
+export function AppHeader({ userName, networkName, networkSlug }: { userName?: string; networkName?: string; networkSlug?: string }) {
   return (
     <header className="site-header" role="banner">
       <div className="site-header__inner">
@@ -9,6 +10,7 @@ export function AppHeader({ userName, networkName }: { userName?: string; networ
           Tablée
           {networkName ? <small>{networkName}</small> : null}
         </Link>
+        {networkSlug ? <SearchBox networkSlug={networkSlug} /> : null}
         {userName ? (
           <div className="user-menu">
             <Link to="/profil" aria-label={`Mon profil (${userName})`}>

@@ -24,11 +24,6 @@ const upcomingSections: Record<string, { title: string; lead: string; meanwhile:
     lead: "Les achats groupés du réseau seront suivis ici : recensement des besoins, offres des prestataires, répartition des coûts. Chaque CCAS doit présenter son analyse des besoins sociaux (ABS) en 2027.",
     meanwhile: "Aucun achat groupé n'est en cours dans ce réseau.",
   },
-  recherche: {
-    title: "Recherche",
-    lead: "La recherche portera sur toutes les pages du réseau : veille, fiches pratiques, ordres du jour et comptes rendus.",
-    meanwhile: "Il n'y a encore aucun contenu à rechercher dans ce réseau.",
-  },
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Page introuvable"} — Tablée` }];

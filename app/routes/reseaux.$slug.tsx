@@ -35,7 +35,7 @@ export default function NetworkLayout() {
   if (isCoordinator) items.push([`${base}/journal`, "Journal"]);
   return (
     <>
-      <AppHeader userName={userName} networkName={network.name} />
+      <AppHeader userName={userName} networkName={network.name} networkSlug={network.slug} />
       <nav className="main-nav" aria-label="Navigation principale">
         <ul>
           {items.map(([to, label]) => (

@@ -251,6 +251,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       after insert or update of starts_at, host_organisation_id, host_theme, minutes_document_id on meetings
       for each row execute function search_meeting_changed()`.execute(db);
 
+  // Personal API tokens for /api/v1 (same migration: the number reserved for search and its API).
+  await db.schema
+    .createTable("api_tokens")
+    .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn("user_id", "uuid", (c) => c.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("name", "text", (c) => c.notNull())
+    .addColumn("token_hash", "text", (c) => c.notNull().unique())
+    .addColumn("prefix", "text", (c) => c.notNull())
+    .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn("last_used_at", "timestamptz")
+    .addColumn("revoked_at", "timestamptz")
+    .execute();
+  await db.schema.createIndex("api_tokens_user_idx").on("api_tokens").column("user_id").execute();
+
   // What existed before this migration.
   await sql`select search_refresh_document(id) from documents`.execute(db);
   await sql`select search_refresh_agenda(id) from meetings`.execute(db);

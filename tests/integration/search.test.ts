@@ -1,15 +1,12 @@
-import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as Y from "yjs";
 import type { DatabaseHandle, Executor } from "../../db/client.ts";
 import type { DocumentVisibility } from "../../db/schema.ts";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
-import { createDocument, renameDocument } from "../../app/features/documents/documents.server.ts";
-import { appendUpdate, compactDocument, loadState } from "../../app/features/documents/persistence.server.ts";
-import { documentSchema, FRAGMENT } from "../../app/features/documents/render.server.ts";
+import { renameDocument } from "../../app/features/documents/documents.server.ts";
 import { snippetHtml, snippetParts } from "../../app/features/search/query.ts";
 import { search, suggest, type SearchFilters } from "../../app/features/search/search.server.ts";
 import { createTestDatabase } from "../support/database.ts";
+import { addDocument as addDocumentTo, addTheme as addThemeOf, writeText as writeTextOf } from "../support/documents.ts";
 import { demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, userIdOf, type DemoNetwork } from "../support/fixtures.ts";
 
 /**
@@ -22,42 +19,16 @@ let db: Executor;
 let valParisis: DemoNetwork;
 const ids: Record<string, string> = {};
 
-/** Replaces a document's text as an editor would: one Yjs update, then compaction (which renders the snapshot). */
-async function writeText(documentId: string, paragraphs: string[]) {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, (await loadState(db, documentId)).state);
-  const before = Y.encodeStateVector(doc);
-  doc.getXmlFragment(FRAGMENT).delete(0, doc.getXmlFragment(FRAGMENT).length);
-  prosemirrorJSONToYXmlFragment(
-    documentSchema,
-    { type: "doc", content: paragraphs.map((text) => ({ type: "paragraph", content: [{ type: "text", text }] })) },
-    doc.getXmlFragment(FRAGMENT),
-  );
-  await appendUpdate(db, documentId, Y.encodeStateAsUpdate(doc, before), null);
-  await compactDocument(db, documentId);
-}
-
 async function addDocument(
   key: string,
   input: { kind: "wiki" | "practice"; title: string; body: string[]; organisation?: string; visibility?: DocumentVisibility; themes?: string[] },
 ) {
-  const document = await createDocument(db, {
-    networkId: valParisis.id,
-    kind: input.kind,
-    title: input.title,
-    ownerOrganisationId: input.organisation ? orgId(valParisis, input.organisation) : null,
-    visibility: input.visibility,
-    createdBy: null,
-  });
-  ids[key] = document.id;
-  await writeText(document.id, input.body);
-  for (const label of input.themes ?? []) await addTheme(document.id, label);
+  const { organisation, ...rest } = input;
+  ids[key] = await addDocumentTo(db, { ...rest, networkId: valParisis.id, ownerOrganisationId: organisation ? orgId(valParisis, organisation) : null });
 }
 
-async function addTheme(documentId: string, label: string) {
-  const theme = await db.selectFrom("networkThemes").select("id").where("networkId", "=", valParisis.id).where("label", "=", label).executeTakeFirstOrThrow();
-  await db.insertInto("documentThemes").values({ documentId, themeId: theme.id }).execute();
-}
+const writeText = (documentId: string, paragraphs: string[]) => writeTextOf(db, documentId, paragraphs);
+const addTheme = (documentId: string, label: string) => addThemeOf(db, valParisis.id, documentId, label);
 
 const filler = (words: number) => Array.from({ length: words }, (_, i) => ["réunion", "partenaire", "commune", "dossier", "budget"][i % 5]).join(" ");
 
