@@ -7,7 +7,7 @@ import { findNetworkById } from "../features/network/networks.server.ts";
 import { uuidParam } from "../http/params.server.ts";
 
 /** Where a mention of a document leads: its page in its network, for those who may read it. */
-const pathByKind: Record<string, string> = { note: "notes" };
+const pathByKind: Record<string, string> = { note: "notes", wiki: "veille", practice: "fiches" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = await requireActor(context, request);

@@ -9,16 +9,6 @@ import { requireNetworkMember } from "../features/network/access.server.ts";
  * Each gets a route of its own when built; remove its entry here then.
  */
 const upcomingSections: Record<string, { title: string; lead: string; meanwhile: string }> = {
-  veille: {
-    title: "Veille réglementaire",
-    lead: "La veille réglementaire et sociale partagée du réseau sera rassemblée ici : textes, dates d'effet et références officielles.",
-    meanwhile: "Aucune page de veille n'a encore été rédigée dans ce réseau.",
-  },
-  fiches: {
-    title: "Fiches pratiques",
-    lead: "Les fiches pratiques décrivent comment un CCAS a mené une action : lutte contre l'isolement, hébergement d'urgence, portage de repas…",
-    meanwhile: "Aucune fiche pratique n'a encore été partagée dans ce réseau.",
-  },
   achats: {
     title: "Achats groupés",
     lead: "Les achats groupés du réseau seront suivis ici : recensement des besoins, offres des prestataires, répartition des coûts. Chaque CCAS doit présenter son analyse des besoins sociaux (ABS) en 2027.",

@@ -23,6 +23,7 @@ import {
   meetingStatusLabels,
   registrationDeadline,
 } from "../features/roundtables/agenda.ts";
+import { linkableDocuments, linkedDocumentsOfMeeting, proposeItemLinkingDocuments } from "../features/knowledge/agenda-links.server.ts";
 import { decideItem, editItem, listAgenda, moveItem, proposeItem, toggleSupport, type AgendaItemView } from "../features/roundtables/agenda.server.ts";
 import {
   changeMeetingStatus,
@@ -74,6 +75,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const facts = { networkId: network.id, hostOrganisationId: meeting.hostOrganisationId };
   const canManage = can(actor, { action: "meeting.manage", ...facts });
   const items = await listAgenda(args.context.db, meeting.id, actor.userId);
+  const links = await linkedDocumentsOfMeeting(args.context.db, actor, meeting.id);
+  const canPropose = agendaOpenForProposals(meeting.status) && can(actor, { action: "agenda.propose", networkId: network.id });
   const local = DateTime.fromJSDate(meeting.startsAt, { zone: network.timeZone });
   return {
     slug: network.slug,
@@ -94,7 +97,8 @@ export async function loader(args: LoaderFunctionArgs) {
       hasMinutes: meeting.minutesDocumentId !== null,
     },
     canManage,
-    canPropose: agendaOpenForProposals(meeting.status) && can(actor, { action: "agenda.propose", networkId: network.id }),
+    canPropose,
+    linkable: canPropose ? await linkableDocuments(args.context.db, actor, network.id) : [],
     canArrange: canManage && agendaManageable(meeting.status),
     statusChanges: canManage ? allowedStatusChanges(meeting.status) : [],
     myOrganisations: (
@@ -104,7 +108,10 @@ export async function loader(args: LoaderFunctionArgs) {
           .map((membership) => findOrganisationInNetwork(args.context.db, network.id, membership.organisationId)),
       )
     ).flatMap((organisation) => (organisation ? [{ value: organisation.id, label: organisation.name }] : [])),
-    items: items.map((item) => itemForPage(item, actor.userId, canManage)),
+    items: items.map((item) => ({
+      ...itemForPage(item, actor.userId, canManage),
+      documents: links.filter((link) => link.agendaItemId === item.id).map(({ documentId, kind, title }) => ({ documentId, kind, title })),
+    })),
     attendance: await attendanceForPage(args.context.db, meeting, actor, canManage),
     followUp: await followUpForPage(args.context.db, meeting, actor),
     organisations: canManage ? await organisationOptions(args.context.db, network.id) : [],
@@ -168,7 +175,8 @@ export async function action(args: ActionFunctionArgs) {
       const submission = parseWithZod(formData, { schema: agendaItemSchema });
       if (submission.status !== "success") return { kind: "propose", result: submission.reply() } as const;
       const { proposingOrganisationId, ...item } = submission.value;
-      const outcome = await proposeItem(db, { actor, meeting, item, proposingOrganisationId });
+      const documentIds = formData.getAll("documentIds").filter((value): value is string => typeof value === "string");
+      const outcome = await proposeItemLinkingDocuments(db, { actor, meeting, item, proposingOrganisationId, documentIds });
       if (!outcome.ok) {
         // A refusal about the meeting (agenda closed) goes above the page: the form may no longer be shown.
         if (!outcome.field) return notice(outcome, "");
@@ -312,6 +320,7 @@ function ItemForm({
   defaultValue,
   lastResult,
   organisations,
+  documents,
   submitLabel,
   hidden,
 }: {
@@ -320,6 +329,8 @@ function ItemForm({
   defaultValue: Record<string, string>;
   lastResult: SubmissionResult<string[]> | undefined;
   organisations?: Array<{ value: string; label: string }>;
+  /** Watch pages and practice notes a proposal may link to. */
+  documents?: Array<{ id: string; kind: string; title: string }>;
   submitLabel: string;
   hidden?: Record<string, string>;
 }) {
@@ -345,6 +356,21 @@ function ItemForm({
       <TextField field={fields.estimatedMinutes} label="Durée estimée (en minutes)" type="number" />
       {organisations && organisations.length > 1 ? (
         <SelectField field={fields.proposingOrganisationId} label="Proposé au nom de" options={organisations} />
+      ) : null}
+      {documents && documents.length > 0 ? (
+        <div className="field">
+          <label htmlFor={`${id}-documents`}>Pages de veille ou fiches pratiques liées (facultatif)</label>
+          <span className="hint" id={`${id}-documents-hint`}>
+            Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.
+          </span>
+          <select id={`${id}-documents`} name="documentIds" multiple size={Math.min(6, documents.length)} aria-describedby={`${id}-documents-hint`}>
+            {documents.map((document) => (
+              <option key={document.id} value={document.id}>
+                {document.kind === "wiki" ? "Veille" : "Fiche"} : {document.title}
+              </option>
+            ))}
+          </select>
+        </div>
       ) : null}
       <SubmitButton>{submitLabel}</SubmitButton>
     </Form>
@@ -762,6 +788,17 @@ export default function MeetingPage() {
                   {item.carriedOverFrom ? <span className="badge badge--carried">Reporté de la table ronde du {item.carriedOverFrom}</span> : null}
                 </p>
                 {item.description ? <p>{item.description}</p> : null}
+                {item.documents.length > 0 ? (
+                  <ul className="agenda-item__documents" aria-label={`Documents liés à « ${item.title} »`}>
+                    {item.documents.map((document) => (
+                      <li key={document.documentId}>
+                        <Link to={`/reseaux/${data.slug}/${document.kind === "wiki" ? "veille" : "fiches"}/${document.documentId}`}>
+                          {document.kind === "wiki" ? "Veille" : "Fiche pratique"} : {document.title}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
                 <p className="muted">
                   {item.proposerName ? `Proposé par ${item.proposerName}` : "Proposé"}
                   {item.proposingOrganisationName ? ` (${item.proposingOrganisationName})` : ""} ·{" "}
@@ -871,6 +908,7 @@ export default function MeetingPage() {
             lastResult={actionData?.kind === "propose" ? actionData.result : undefined}
             defaultValue={{ kind: "exchange", estimatedMinutes: "20", proposingOrganisationId: data.myOrganisations[0]?.value ?? "" }}
             organisations={data.myOrganisations}
+            documents={data.linkable}
             submitLabel="Proposer ce point"
           />
         </section>

@@ -35,7 +35,10 @@ export type Permission =
   | { action: "agenda.support"; networkId: string }
   | { action: "agenda.editItem"; networkId: string; hostOrganisationId: string; proposedByUserId: string | null }
   | { action: "attendance.register"; networkId: string; organisationId: string }
-  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string };
+  | { action: "followUp.updateStatus"; networkId: string; hostOrganisationId: string; ownerOrganisationId: string }
+  | { action: "practice.create"; networkId: string; organisationId: string }
+  | { action: "wikiSection.create"; networkId: string }
+  | { action: "wikiSection.manage"; networkId: string };
 
 /** What the rules need to know of a rich-text document. */
 export interface DocumentFacts {
@@ -130,6 +133,15 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "followUp.updateStatus":
       // The CCAS that owns an action reports on it; the meeting's managers too.
       return can(actor, { ...permission, action: "meeting.manage" }) || isMemberOf(actor, permission.ownerOrganisationId);
+    case "practice.create":
+      // A practice note is written in the name of one's own CCAS only.
+      return membershipsIn(actor, networkId).some((membership) => membership.organisationId === permission.organisationId);
+    case "wikiSection.create":
+      // Anyone who writes a page may file it in a new section (an import brings its folders).
+      return membershipsIn(actor, networkId).length > 0;
+    case "wikiSection.manage":
+      // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
+      return isCoordinatorOf(actor, networkId);
   }
 }
 

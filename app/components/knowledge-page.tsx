@@ -1,0 +1,126 @@
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
+import { CollaborativeEditor } from "./editor/collaborative-editor.tsx";
+import { KnowledgeFields, KnowledgeLinks, LegalReferenceList, ProposeToAgenda, ThemeList, valuesFromPayload } from "./knowledge-fields.tsx";
+
+/** One watch page or practice note: its text (co-edited), its facts, its links, and what to do with it. */
+export function KnowledgePage({ children }: { children?: React.ReactNode }) {
+  const data = useLoaderData<typeof knowledgePageLoader>();
+  const result = useActionData<typeof knowledgePageAction>();
+  const { document, kind, slug } = data;
+  const listPath = `/reseaux/${slug}/${kind === "wiki" ? "veille" : "fiches"}`;
+  const failedUpdate = result?.kind === "update" && !result.ok ? result : undefined;
+  const values = failedUpdate
+    ? valuesFromPayload(failedUpdate.payload)
+    : {
+        ...document,
+        ...(document.details ?? {}),
+        themes: document.themeIds,
+        published: document.visibility === "network",
+      };
+  return (
+    <article className="knowledge-document">
+      <nav className="breadcrumb no-print" aria-label="Fil d'Ariane">
+        <ol>
+          <li>
+            <Link to={listPath}>{kind === "wiki" ? "Veille réglementaire" : "Fiches pratiques"}</Link>
+          </li>
+          {document.sectionTitle ? <li>{document.sectionTitle}</li> : null}
+          <li aria-current="page">{document.title}</li>
+        </ol>
+      </nav>
+      <h1>{document.title}</h1>
+      {document.reviewDue ? (
+        <p className="warning" role="note">
+          <strong>À revoir :</strong> la date de révision ({document.reviewOnLabel}) est passée. Vérifiez que le contenu est toujours exact.
+        </p>
+      ) : null}
+      {kind === "practice" && document.visibility === "organisation" ? (
+        <p className="warning" role="note">
+          <strong>Brouillon :</strong> seul votre CCAS voit cette fiche tant qu'elle n'est pas publiée.
+        </p>
+      ) : null}
+      <dl className="facts">
+        {kind === "practice" ? (
+          <>
+            <dt>CCAS</dt>
+            <dd>{document.organisationName}</dd>
+          </>
+        ) : null}
+        <dt>Responsable</dt>
+        <dd>{document.ownerName ?? "—"}</dd>
+        <dt>À revoir le</dt>
+        <dd>{document.reviewOnLabel ?? "pas de date"}</dd>
+        <dt>Modifiée le</dt>
+        <dd>{document.updatedAt}</dd>
+        {kind === "practice" && document.details ? (
+          <>
+            <dt>Coût</dt>
+            <dd>{document.details.cost ?? "—"}</dd>
+            <dt>Partenaires</dt>
+            <dd>{document.details.partners ?? "—"}</dd>
+            <dt>Contact</dt>
+            <dd>{[document.details.contactName, document.details.contactDetails].filter(Boolean).join(" — ") || "—"}</dd>
+          </>
+        ) : null}
+      </dl>
+      <ThemeList themes={document.themes} />
+      <p className="actions no-print">
+        <Link to="historique">Historique des versions</Link>
+        <a href={`${listPath}/${document.id}/export?format=md`}>Exporter en Markdown</a>
+        <a href={`${listPath}/${document.id}/export?format=html`}>Exporter en HTML</a>
+        <button type="button" className="button button--secondary" onClick={() => window.print()}>
+          Imprimer
+        </button>
+      </p>
+      {kind === "practice" ? (
+        <p className="hint no-print">Contexte, actions menées, résultats : décrivez-les dans le texte ci-dessous.</p>
+      ) : null}
+      <CollaborativeEditor
+        key={document.id}
+        documentId={document.id}
+        label={document.title}
+        canWrite={document.canWrite}
+        initialHtml={data.editor.html}
+        user={data.editor.user}
+        mentionables={data.editor.mentionables}
+      />
+      <LegalReferenceList references={document.legalReferences} />
+      {children}
+      <KnowledgeLinks slug={slug} backlinks={data.backlinks} meetings={data.meetings} />
+      <ProposeToAgenda
+        nextMeeting={data.nextMeeting}
+        message={result?.kind === "propose" ? { ok: result.ok, text: result.message } : undefined}
+      />
+      {result?.kind === "propose" && result.ok && "meetingPath" in result ? (
+        <p className="no-print">
+          <Link to={result.meetingPath}>Voir l'ordre du jour</Link>
+        </p>
+      ) : null}
+      {result?.kind === "update" && result.ok ? (
+        <p className="notice no-print" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      {document.canWrite ? (
+        <details className="card no-print" open={Boolean(failedUpdate)}>
+          <summary>Modifier les informations ({kind === "wiki" ? "titre, section, thèmes, références, révision" : "titre, thèmes, coût, contact, publication"})</summary>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="update" />
+            <KnowledgeFields
+              prefix="info"
+              kind={kind}
+              values={values}
+              errors={failedUpdate?.errors}
+              themes={data.themes}
+              sections={kind === "wiki" ? data.sections : undefined}
+            />
+            <button type="submit" className="button">
+              Enregistrer les informations
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </article>
+  );
+}

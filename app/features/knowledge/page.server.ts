@@ -1,0 +1,97 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { editorContext } from "../documents/editor-context.server.ts";
+import { requireNetworkMember } from "../network/access.server.ts";
+import { readForm } from "../../http/forms.server.ts";
+import { uuidParam } from "../../http/params.server.ts";
+import { formatDate, formatDateTime } from "../../i18n/format.ts";
+import { itemStatusLabels } from "../roundtables/agenda.ts";
+import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgenda } from "./agenda-links.server.ts";
+import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
+import { updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
+import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
+import { proposeToAgendaSchema } from "./schemas.ts";
+import { flattenSections } from "./sections.server.ts";
+
+/** The page of one watch page or practice note: both kinds share it, only their fields differ. */
+
+export const pathOfKind: Record<KnowledgeKind, string> = { wiki: "veille", practice: "fiches" };
+
+export async function knowledgePageLoader({ request, params, context }: LoaderFunctionArgs, kind: KnowledgeKind) {
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
+  if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
+  const [editor, themes, sections, links, meetings, nextMeeting] = await Promise.all([
+    editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
+    listThemes(context.db, network.id),
+    kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
+    backlinks(context.db, actor, network.id, document.id),
+    meetingsDiscussing(context.db, document.id),
+    nextMeetingTakingProposals(context.db, network.id),
+  ]);
+  const nextHost = nextMeeting
+    ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
+    : undefined;
+  return {
+    slug: network.slug,
+    kind,
+    document: {
+      id: document.id,
+      title: document.title,
+      themes: document.themes,
+      themeIds: document.themeIds,
+      sectionId: document.sectionId,
+      sectionTitle: document.sectionTitle,
+      organisationName: document.organisationName,
+      visibility: document.visibility,
+      ownerName: document.ownerName,
+      reviewOn: document.reviewOn,
+      reviewOnLabel: document.reviewOn ? formatDate(`${document.reviewOn}T12:00:00Z`) : null,
+      reviewDue: document.reviewDue,
+      legalReferences: document.legalReferences,
+      details: document.details,
+      updatedAt: formatDateTime(document.updatedAt),
+      canWrite: document.canWrite,
+    },
+    editor,
+    themes,
+    sections: flattenSections(sections).map(({ id, title, depth }) => ({ id, title, depth })),
+    backlinks: links,
+    meetings: meetings.map((meeting) => ({
+      meetingId: meeting.meetingId,
+      when: formatDate(meeting.startsAt),
+      hostCommune: meeting.hostCommune,
+      itemTitle: meeting.itemTitle,
+      status: itemStatusLabels[meeting.status].toLowerCase(),
+    })),
+    nextMeeting: nextMeeting ? { when: formatDate(nextMeeting.startsAt), hostCommune: nextHost?.communeName ?? "" } : null,
+  };
+}
+
+export async function knowledgePageAction({ request, params, context }: ActionFunctionArgs, kind: KnowledgeKind) {
+  const { network, actor } = await requireNetworkMember(context, request, params.slug);
+  const documentId = uuidParam(params.documentId);
+  const formData = await readForm(request);
+  const intent = formData.get("intent");
+  if (intent === "propose") {
+    const parsed = proposeToAgendaSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return { kind: "propose", ok: false, message: parsed.error.issues[0]?.message ?? "Proposition invalide." } as const;
+    const outcome = await proposeKnowledgeToAgenda(context.db, { actor, documentId, item: parsed.data });
+    if (!outcome.ok) return { kind: "propose", ok: false, message: outcome.message } as const;
+    context.realtime.agendaChanged(outcome.meetingId);
+    return {
+      kind: "propose",
+      ok: true,
+      message: "Proposé à l'ordre du jour de la prochaine table ronde.",
+      meetingPath: `/reseaux/${network.slug}/tables-rondes/${outcome.meetingId}`,
+    } as const;
+  }
+  const payload = readPayload(formData);
+  const fields = knowledgeFields(payload, kind);
+  const outcome = await attempt(payload, () =>
+    kind === "wiki"
+      ? updateWatchPage(context.db, context.realtime, actor, documentId, fields)
+      : updatePracticeNote(context.db, context.realtime, actor, documentId, fields),
+  );
+  if (!outcome.ok) return { kind: "update", ...outcome } as const;
+  return { kind: "update", ok: true, message: "Informations enregistrées." } as const;
+}

@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { KnowledgePage } from "../components/knowledge-page.tsx";
+import { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.title ?? "Veille"} — Tablée` }];
+
+export const loader = (args: LoaderFunctionArgs) => knowledgePageLoader(args, "wiki");
+export const action = (args: ActionFunctionArgs) => knowledgePageAction(args, "wiki");
+
+export default function WatchPage() {
+  return <KnowledgePage />;
+}
