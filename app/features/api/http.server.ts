@@ -106,7 +106,8 @@ export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug
   return network;
 }
 
-export const MAX_JSON_BYTES = 2 * 1024 * 1024;
+// Above the 2,000,000 characters a text may hold (knowledge/schemas.ts), so that limit answers 422 with its own message.
+export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 /** A JSON body: 415 unless declared as JSON, 413 beyond MAX_JSON_BYTES, 400 when it does not parse. */
 export async function readJsonBody(request: Request): Promise<unknown> {
