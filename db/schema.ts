@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from "kysely";
 
 /** Timestamps come back as Date from both drivers; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -321,6 +321,7 @@ export interface SearchEntriesTable {
   year: number;
   excerpt: string;
   searchVector: string;
+  titleVector: GeneratedAlways<string>;
   readCount: number;
   updatedAt: Date;
 }

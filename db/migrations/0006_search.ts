@@ -37,9 +37,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The start of the body: ts_headline runs on this bounded prefix only, never on a 200 KB text.
     .addColumn("excerpt", "text", (c) => c.notNull())
     .addColumn("search_vector", sql`tsvector`, (c) => c.notNull())
+    // Small and kept in the row: ranks candidates cheaply before the full tsvector is read (see search.server.ts).
+    .addColumn("title_vector", sql`tsvector`, (c) => c.generatedAlwaysAs(sql`to_tsvector('fr_unaccent', title)`).stored())
     .addColumn("read_count", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull())
     .execute();
+  // Long values (excerpt, full tsvector) go to TOAST early: the rows a query scans stay small, and
+  // the large columns are read only for the few rows that are ranked precisely or shown.
+  await sql`alter table search_entries set (toast_tuple_target = 400)`.execute(db);
   await sql`create index search_entries_vector_idx on search_entries using gin (search_vector)`.execute(db);
   await db.schema.createIndex("search_entries_network_idx").on("search_entries").columns(["network_id", "kind"]).execute();
   await db.schema.createIndex("search_entries_document_idx").on("search_entries").column("document_id").execute();

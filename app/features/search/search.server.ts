@@ -5,6 +5,7 @@ import { authorize } from "../auth/guards.server.ts";
 import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
 import { searchKindLabels } from "./kinds.ts";
 import { MARK_END, MARK_START, prepareQuery } from "./query.ts";
+import { bestWindow } from "./snippet-window.ts";
 
 /**
  * The one search of Tablée, used by the results page, the header's suggestions and the JSON API.
@@ -62,9 +63,36 @@ export interface SearchResults {
 // ts_rank_cd weights for D, C, B, A: title 1, themes and legal references 0.6, body 0.3, practical details 0.1.
 const WEIGHTS = "{0.1, 0.3, 0.6, 1.0}";
 
-/** Relevance, nudged up to +25 % for content edited in the last months and a few % for often-read content. */
-const RANK = sql`ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, q.query, 1)
-  * (1 + 0.25 / (1 + extract(epoch from (now() - e.updated_at)) / (86400 * 180)) + 0.03 * ln(1 + e.read_count))`;
+/** Up to +25 % for content edited in the last months, and a few % for often-read content. */
+const BOOST = sql`(1 + 0.25 / (1 + extract(epoch from (now() - e.updated_at)) / (86400 * 180)) + 0.03 * ln(1 + e.read_count))`;
+
+/** Precise relevance: reads the full tsvector, so it is computed for PRECISE_CANDIDATES rows at most. */
+const RANK = sql`ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, q.query, 1) * ${BOOST}`;
+
+/**
+ * Cheap relevance from the row alone (its small title tsvector, date and read count): orders every match to pick
+ * the candidates ranked precisely. A query matching fewer rows than PRECISE_CANDIDATES gets the exact ranking;
+ * a very common one ranks precisely its best titles and most recent and read content.
+ */
+const PRE_RANK = sql`(ts_rank(e.title_vector, q.query) + 0.01) * ${BOOST}`;
+export const PRECISE_CANDIDATES = 300;
+
+/**
+ * The ranking alone (match, candidates, precise rank) of one network's entries, no permissions, counts or
+ * snippets: what `npm run bench:search` times as the bare SQL the endpoint builds on.
+ */
+export async function rankOnly(db: Executor, networkId: string, queryText: string, limit = SEARCH_PAGE_SIZE) {
+  const { rows } = await sql<{ id: number; rank: number }>`
+    with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepareQuery(queryText).text}) as query),
+    matches as materialized (
+      select e.id, ${PRE_RANK} as pre_rank from search_entries e, q where e.search_vector @@ q.query and e.network_id = ${networkId}
+    ),
+    candidates as (select id from matches order by pre_rank desc, id limit ${PRECISE_CANDIDATES})
+    select e.id::int as id, ${RANK} as rank from candidates c join search_entries e on e.id = c.id, q
+    order by rank desc, e.id limit ${limit}
+  `.execute(db);
+  return rows;
+}
 
 function uuidList(ids: string[]): RawBuilder<unknown> {
   return sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
@@ -117,6 +145,7 @@ export async function search(
   const { rows } = await sql<{
     valid: boolean;
     total: number;
+    lexemes: string[];
     pageIds: Array<{ id: number }> | null;
     kinds: Array<Counted<SearchKind>> | null;
     organisations: Array<Counted<string>> | null;
@@ -125,15 +154,20 @@ export async function search(
   }>`
     with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepared.text}) as query),
     matches as materialized (
-      select e.id, e.kind, e.organisation_id, e.theme_ids, e.year, ${RANK} as rank
+      select e.id, e.kind, e.organisation_id, e.theme_ids, e.year, ${PRE_RANK} as pre_rank
       from search_entries e, q
       where e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
     ),
-    filtered as (select * from matches m where ${filtersExcept(filters, null)})
+    filtered as materialized (select * from matches m where ${filtersExcept(filters, null)}),
+    candidates as (select id from filtered order by pre_rank desc, id limit ${PRECISE_CANDIDATES}),
+    ranked as (select e.id, ${RANK} as rank from candidates c join search_entries e on e.id = c.id, q),
+    ordered as (select f.id, r.rank, f.pre_rank from filtered f left join ranked r on r.id = f.id)
     select
       (select numnode(query) > 0 from q) as valid,
       (select count(*)::int from filtered) as total,
-      (select json_agg(p) from (select id from filtered order by rank desc, id limit ${pageSize} offset ${(page - 1) * pageSize}) p) as page_ids,
+      tsvector_to_array(to_tsvector('fr_unaccent', ${prepared.text})) as lexemes,
+      (select json_agg(p) from (select id from ordered order by rank desc nulls last, pre_rank desc, id
+         limit ${pageSize} offset ${(page - 1) * pageSize}) p) as page_ids,
       (select json_agg(f) from (select m.kind as value, count(*)::int as count from matches m
          where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
       (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from matches m
@@ -147,7 +181,7 @@ export async function search(
   if (!row.valid) return emptyResults(prepared.truncated);
 
   const names = await labels(db, input.networkId);
-  const hits = await hitsWithSnippets(db, (row.pageIds ?? []).map((p) => p.id), prepared.text, names);
+  const hits = await hitsWithSnippets(db, (row.pageIds ?? []).map((p) => p.id), prepared.text, row.lexemes, names);
   const sortByCount = <T>(values: Array<FacetValue<T>>) => values.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, "fr"));
   return {
     searched: true,
@@ -185,30 +219,41 @@ async function labels(db: Executor, networkId: string): Promise<Labels> {
   };
 }
 
-// ts_headline reads the stored excerpt (at most 20,000 characters), never the whole body: a 200 KB page costs
-// no more than a short one. A match beyond the excerpt shows the beginning of the text instead.
-const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+// ts_headline reads only the best window of each excerpt (snippet-window.ts): a 200 KB page costs what a short one does.
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=14`;
 
-async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, names: Labels): Promise<SearchHit[]> {
+async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, lexemes: string[], names: Labels): Promise<SearchHit[]> {
   if (ids.length === 0) return [];
-  const { rows } = await sql<Omit<SearchHit, "themes" | "organisationName"> & { themeIds: string[] }>`
-    with q as (select websearch_to_tsquery('fr_unaccent', ${queryText}) as query)
-    select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
-      e.year, e.updated_at,
-      case when e.excerpt = '' then '' else ts_headline('fr_unaccent', e.excerpt, q.query, ${HEADLINE_OPTIONS}) end as snippet
-    from search_entries e, q
-    where e.id = any(string_to_array(${ids.join(",")}, ',')::bigint[])
+  const rows = await db
+    .selectFrom("searchEntries")
+    .select(["id", "kind", "title", "documentId", "meetingId", "agendaItemId", "organisationId", "themeIds", "year", "updatedAt", "excerpt"])
+    .where("id", "in", ids)
+    .execute();
+  const windows = rows.map((row) => {
+    const window = bestWindow(row.excerpt, lexemes);
+    return { row, window, text: row.excerpt.slice(window.start, window.end) };
+  });
+  const { rows: headlines } = await sql<{ position: number; headline: string }>`
+    select t.position::int as position, case when t.body = '' then '' else ts_headline('fr_unaccent', t.body, q.query, ${HEADLINE_OPTIONS}) end as headline
+    from json_array_elements_text(${JSON.stringify(windows.map((w) => w.text))}::json) with ordinality as t(body, position),
+      websearch_to_tsquery('fr_unaccent', ${queryText}) as q(query)
   `.execute(db);
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const byId = new Map(
+    windows.map(({ row, window }, index) => {
+      const headline = headlines.find((h) => h.position === index + 1)?.headline ?? "";
+      const snippet = headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "";
+      return [Number(row.id), { row, snippet }];
+    }),
+  );
   return ids.flatMap((id) => {
-    const row = byId.get(id);
-    if (!row) return [];
-    const { themeIds, ...rest } = row;
+    const entry = byId.get(id);
+    if (!entry) return [];
+    const { themeIds, excerpt: _excerpt, ...rest } = entry.row;
     return [
       {
         ...rest,
         id,
-        updatedAt: new Date(rest.updatedAt),
+        snippet: entry.snippet,
         organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
         themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
       },
@@ -238,7 +283,7 @@ export async function suggest(db: Executor, input: { actor: Actor; networkId: st
     select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id
     from search_entries e, q
     where numnode(q.query) > 0 and e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
-    order by ${RANK} desc, e.id
+    order by ${PRE_RANK} desc, e.id
     limit ${input.limit ?? 8}
   `.execute(db);
   return rows;
