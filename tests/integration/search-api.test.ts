@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAdmin } from "../../app/cli/admin.ts";
 import { createApiToken } from "../../app/features/api/tokens.server.ts";
 import { addDocument } from "../support/documents.ts";
-import { decodeHtml, demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, userIdOf, visibleText, type DemoNetwork } from "../support/fixtures.ts";
+import { awayFromWindowEdge, decodeHtml, demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, userIdOf, visibleText, type DemoNetwork } from "../support/fixtures.ts";
 import { HttpClient, signedInClients } from "../support/http-client.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
@@ -283,6 +283,18 @@ describe("GET /api/v1/search", () => {
     expect(stopWords.body).toMatchObject({ searched: false, total: 0, results: [] });
     const long = await api(token, `/api/v1/search?q=${"seniors+".repeat(1200)}`);
     expect(long.body.truncated).toBe(true);
+    const limited = await createApiToken(app.database.db, { userId: await userIdOf(app.database.db, ERMONT_STAFF()), name: "Limité" });
+    if (!limited.ok) throw new Error(limited.message);
+    await awayFromWindowEdge(60, 5);
+    await app.database.db
+      .insertInto("rateLimits")
+      .values({ key: `api:token:${limited.id}`, windowStart: new Date(Math.floor(Date.now() / 60_000) * 60_000), hits: 300 })
+      .execute();
+    const tooMany = await api(limited.token, "/api/v1/search?q=seniors");
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.body.error.code).toBe("rate_limited");
+    expect(Number(tooMany.headers.get("retry-after"))).toBeGreaterThan(0);
+
     const unknownPath = await api(token, "/api/v1/nothing-here");
     expect(unknownPath.status).toBe(404);
     expect(unknownPath.body.error.code).toBe("not_found");
