@@ -235,7 +235,7 @@ async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, 
   });
   const { rows: headlines } = await sql<{ position: number; headline: string }>`
     select t.position::int as position, case when t.body = '' then '' else ts_headline('fr_unaccent', t.body, q.query, ${HEADLINE_OPTIONS}) end as headline
-    from json_array_elements_text(${JSON.stringify(windows.map((w) => w.text))}::json) with ordinality as t(body, position),
+    from json_array_elements_text((${JSON.stringify(windows.map((w) => w.text))}::text)::json) with ordinality as t(body, position),
       websearch_to_tsquery('fr_unaccent', ${queryText}) as q(query)
   `.execute(db);
   const byId = new Map(
