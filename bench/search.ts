@@ -9,7 +9,7 @@
  *   (c) a naive scan: ILIKE '%word%' on title and text for every word, most recent first.
  *
  * Environment: BENCH_DOCS (100000), BENCH_ROUNDS (5 passes over the queries for (a) and (b); (c) runs once),
- * DATABASE_URL (PostgreSQL instead of PGlite).
+ * DATABASE_URL (PostgreSQL instead of PGlite), BENCH_KEEP=1 (keep the database afterwards).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { sql } from "kysely";
 import postgres from "postgres";
 import { loadConfig } from "../app/config.server.ts";
 import { createApiToken } from "../app/features/api/tokens.server.ts";
-import { rankOnly } from "../app/features/search/search.server.ts";
+import { rankOnly, rankOnlyQuery } from "../app/features/search/search.server.ts";
 import { createDb, type DatabaseHandle, type DB } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { demoAccounts, seedDemo, VAL_PARISIS } from "../db/seed/demo.ts";
@@ -290,6 +290,17 @@ async function main() {
       order by d.updated_at desc limit 20`.execute(db);
   };
 
+  if (process.env.BENCH_EXPLAIN) {
+    const compiled = rankOnlyQuery(network.id, QUERIES[0]!).compile(db);
+    for (const setting of ["on", "off"]) {
+      await db.connection().execute(async (connection) => {
+        await sql`set enable_seqscan = ${sql.raw(setting)}`.execute(connection);
+        const { rows } = await sql`explain (analyze, buffers) ${sql.raw(compiled.sql.replace(/\$(\d+)/g, (_, n) => `'${String(compiled.parameters[Number(n) - 1])}'`))}`.execute(connection);
+        console.log(`enable_seqscan = ${setting}`, rows.map((row) => Object.values(row as object)[0]).join("\n"));
+        await sql`set enable_seqscan = on`.execute(connection);
+      });
+    }
+  }
   // Warm-up: one pass of each, so caches and the query planner are in the same state for all three.
   for (const query of QUERIES) {
     await bareSql(query);
@@ -345,7 +356,9 @@ async function main() {
   console.log(`(c) ILIKE naïf (référence)   p50 ${figures.ilike_p50_ms} ms   p99 ${figures.ilike_p99_ms} ms`);
   console.log(`(b)/(a) au p99 : ${figures.p99_ratio_vs_sql} (objectif ≤ 1,5)   (c)/(b) au p99 : ${figures.speedup_vs_ilike} (objectif ≥ 50)`);
   await server.close();
-  await dispose();
+  // BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE afterwards.
+  if (process.env.BENCH_KEEP) await handle.close();
+  else await dispose();
   console.log(JSON.stringify(figures));
 }
 

@@ -45,8 +45,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Long values (excerpt, full tsvector) go to TOAST early: the rows a query scans stay small, and
   // the large columns are read only for the few rows that are ranked precisely or shown.
   await sql`alter table search_entries set (toast_tuple_target = 400)`.execute(db);
-  await sql`create index search_entries_vector_idx on search_entries using gin (search_vector)`.execute(db);
-  await db.schema.createIndex("search_entries_network_idx").on("search_entries").columns(["network_id", "kind"]).execute();
+  // fastupdate off: no pending list to scan at every query (PGlite has no autovacuum to flush it); writes are per edit.
+  await sql`create index search_entries_vector_idx on search_entries using gin (search_vector) with (fastupdate = off)`.execute(db);
+  // No b-tree on network_id: every row of a network matches it, and the planner would then read each row's
+  // tsvector to test `@@` instead of asking the GIN index (see withIndexScans in search.server.ts).
   await db.schema.createIndex("search_entries_document_idx").on("search_entries").column("document_id").execute();
   await db.schema.createIndex("search_entries_meeting_idx").on("search_entries").column("meeting_id").execute();
 

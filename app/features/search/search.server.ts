@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { Executor } from "../../../db/client.ts";
+import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { SearchKind } from "../../../db/schema.ts";
 import { authorize } from "../auth/guards.server.ts";
 import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
@@ -82,7 +82,11 @@ export const PRECISE_CANDIDATES = 300;
  * snippets: what `npm run bench:search` times as the bare SQL the endpoint builds on.
  */
 export async function rankOnly(db: Executor, networkId: string, queryText: string, limit = SEARCH_PAGE_SIZE) {
-  const { rows } = await sql<{ id: number; rank: number }>`
+  return withIndexScans(db, (tx) => rankOnlyQuery(networkId, queryText, limit).execute(tx).then((result) => result.rows));
+}
+
+export function rankOnlyQuery(networkId: string, queryText: string, limit = SEARCH_PAGE_SIZE) {
+  return sql<{ id: number; rank: number }>`
     with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepareQuery(queryText).text}) as query),
     matches as materialized (
       select e.id, ${PRE_RANK} as pre_rank from search_entries e, q where e.search_vector @@ q.query and e.network_id = ${networkId}
@@ -90,8 +94,19 @@ export async function rankOnly(db: Executor, networkId: string, queryText: strin
     candidates as (select id from matches order by pre_rank desc, id limit ${PRECISE_CANDIDATES})
     select e.id::int as id, ${RANK} as rank from candidates c join search_entries e on e.id = c.id, q
     order by rank desc, e.id limit ${limit}
-  `.execute(db);
-  return rows;
+  `;
+}
+
+/**
+ * For a common word the planner prefers a sequential scan, which evaluates `@@` on every row and so reads every
+ * row's full tsvector out of TOAST: seconds on 100,000 documents. The GIN index returns exact matches without
+ * reading them, so the search's statements run with sequential scans discouraged (SET LOCAL: this transaction only).
+ */
+async function withIndexScans<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  return inTransaction(db, async (tx) => {
+    await sql`set local enable_seqscan = off`.execute(tx);
+    return work(tx);
+  });
 }
 
 function uuidList(ids: string[]): RawBuilder<unknown> {
@@ -142,7 +157,7 @@ export async function search(
   const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
   const page = Math.max(1, Math.min(input.page ?? 1, 500));
 
-  const { rows } = await sql<{
+  const { rows } = await withIndexScans(db, (tx) => sql<{
     valid: boolean;
     total: number;
     lexemes: string[];
@@ -176,7 +191,7 @@ export async function search(
          where ${filtersExcept(filters, "themeId")} group by t.theme_id) f) as themes,
       (select json_agg(f) from (select m.year as value, count(*)::int as count from matches m
          where ${filtersExcept(filters, "year")} group by m.year) f) as years
-  `.execute(db);
+  `.execute(tx));
   const row = rows[0]!;
   if (!row.valid) return emptyResults(prepared.truncated);
 
@@ -278,13 +293,15 @@ export async function suggest(db: Executor, input: { actor: Actor; networkId: st
   const query = prepared.prefix
     ? sql`websearch_to_tsquery('fr_unaccent', ${prepared.head}) && to_tsquery('fr_unaccent', ${`${prepared.prefix}:*`})`
     : sql`websearch_to_tsquery('fr_unaccent', ${prepared.text})`;
-  const { rows } = await sql<Suggestion>`
+  return withIndexScans(db, async (tx) => {
+    const { rows } = await sql<Suggestion>`
     with q as materialized (select ${query} as query)
     select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id
     from search_entries e, q
     where numnode(q.query) > 0 and e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
     order by ${PRE_RANK} desc, e.id
     limit ${input.limit ?? 8}
-  `.execute(db);
-  return rows;
+  `.execute(tx);
+    return rows;
+  });
 }
