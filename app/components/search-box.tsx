@@ -97,7 +97,7 @@ export function SearchBox({ networkSlug }: { networkSlug: string }) {
         maxLength={200}
       />
       <button type="submit" className="button button--secondary">
-        Rechercher
+        Chercher
       </button>
       <ul id={listId} role="listbox" aria-label="Suggestions" className="site-search__suggestions" hidden={!open}>
         {suggestions.map((suggestion, index) => (
