@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from "kysely";
 
 /** Timestamps come back as Date from both drivers; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -466,6 +466,42 @@ export interface AbsStatusesTable {
   updatedAt: Generated<Date>;
 }
 
+export type SearchKind = "wiki" | "practice" | "note" | "minutes" | "agenda" | "agenda_item";
+
+/** Written only by the triggers of migration 0006: one row per searchable thing. */
+export interface SearchEntriesTable {
+  id: Generated<number>;
+  source: string;
+  kind: SearchKind;
+  networkId: string;
+  organisationId: string | null;
+  restrictedToOrganisationId: string | null;
+  documentId: string | null;
+  meetingId: string | null;
+  agendaItemId: string | null;
+  title: string;
+  themeIds: string[];
+  year: number;
+  excerpt: string;
+  searchVector: string;
+  titleVector: GeneratedAlways<string>;
+  readCount: number;
+  updatedAt: Date;
+}
+
+/** Personal API tokens: only the SHA-256 of the secret is kept. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  /** The first characters of the secret, shown so the user can tell tokens apart. */
+  prefix: string;
+  createdAt: Generated<Date>;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
 export interface Database {
   networks: NetworksTable;
   organisations: OrganisationsTable;
@@ -508,6 +544,8 @@ export interface Database {
   conventionParties: ConventionPartiesTable;
   conventionReminders: ConventionRemindersTable;
   absStatuses: AbsStatusesTable;
+  searchEntries: SearchEntriesTable;
+  apiTokens: ApiTokensTable;
 }
 
 export type Network = Selectable<NetworksTable>;

@@ -8,6 +8,8 @@ import { addMember, deactivateAccount, resetPasswordByAdmin } from "../features/
 import { recordAudit } from "../features/auth/audit.server.ts";
 import { emailField, newPasswordField } from "../features/auth/schemas.ts";
 import { findUserByEmail } from "../features/auth/users.server.ts";
+import { apiTokenSchema } from "../features/api/schemas.ts";
+import { createApiToken } from "../features/api/tokens.server.ts";
 import { findCommune, findEpci } from "../features/network/communes.server.ts";
 import { createNetwork } from "../features/network/networks.server.ts";
 import { createMailer, type Mailer } from "../features/mail/mailer.server.ts";
@@ -38,6 +40,8 @@ Commandes :
   remind-renewals     Envoie les rappels de renouvellement des conventions dus (60 jours avant ;
                       jamais deux fois : le serveur le fait aussi chaque heure)
       [--date AAAA-MM-JJ]        date du jour à retenir (par défaut : aujourd'hui, heure de Paris)
+  create-token        Crée un jeton d'API personnel (affiché une seule fois) pour des scripts
+      --email E  [--name "…"]    compte dont le jeton porte les droits ; nom du jeton (par défaut « Ligne de commande »)
 
 Options générales :
   -h, --help          Affiche cette aide
@@ -125,6 +129,24 @@ export async function runAdmin(argv: string[], db: DB | (() => Promise<DB>), io:
           return 1;
         }
         io.out(`Compte ${email} désactivé ; toutes ses sessions sont fermées.`);
+        return 0;
+      }
+      case "create-token": {
+        const email = requireEmail(values.email, "--email");
+        const name = apiTokenSchema.safeParse({ name: values.name ?? "Ligne de commande" });
+        if (!name.success) throw new UsageError(firstIssue(name, "--name"));
+        const user = await findUserByEmail(database, email);
+        if (!user || user.deactivatedAt) {
+          io.err(`Aucun compte actif pour ${email}.`);
+          return 1;
+        }
+        const created = await createApiToken(database, { userId: user.id, name: name.data.name });
+        if (!created.ok) {
+          io.err(created.message);
+          return 1;
+        }
+        io.out(`Jeton « ${name.data.name} » créé pour ${email}. Conservez-le : il ne sera plus affiché.`);
+        io.out(created.token);
         return 0;
       }
       case "list-networks": {

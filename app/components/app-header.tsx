@@ -1,7 +1,18 @@
 import { Form, Link } from "@remix-run/react";
+import { SearchBox } from "./search-box.tsx";
 
-/** The top bar: brand, and for a signed-in user their profile and sign-out. */
-export function AppHeader({ userName, networkName, unreadNotifications }: { userName?: string; networkName?: string; unreadNotifications?: number }) {
+/** The top bar: brand, on a network's pages its search box, and for a signed-in user notifications, profile and sign-out. */
+export function AppHeader({
+  userName,
+  networkName,
+  networkSlug,
+  unreadNotifications,
+}: {
+  userName?: string;
+  networkName?: string;
+  networkSlug?: string;
+  unreadNotifications?: number;
+}) {
   return (
     <header className="site-header" role="banner">
       <div className="site-header__inner">
@@ -9,6 +20,7 @@ export function AppHeader({ userName, networkName, unreadNotifications }: { user
           Tablée
           {networkName ? <small>{networkName}</small> : null}
         </Link>
+        {networkSlug ? <SearchBox networkSlug={networkSlug} /> : null}
         {userName ? (
           <div className="user-menu">
             <Link to="/notifications">

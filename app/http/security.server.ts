@@ -48,6 +48,9 @@ export function requireSameOrigin(options: { publicUrl?: string }) {
   const configured = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
+    // The JSON API authenticates by personal token only, never by the cookie: a browser on another site cannot
+    // forge such a request, so it needs no Origin (docs/decisions/007-search-and-api.md).
+    if (isTokenApiRequest(req)) return next();
     const own = `${req.protocol}://${req.get("host")}`;
     const claimed = req.get("origin") ?? originOf(req.get("referer"));
     if (claimed && (claimed === own || claimed === configured)) {
@@ -61,6 +64,11 @@ export function requireSameOrigin(options: { publicUrl?: string }) {
       .type("text/plain; charset=utf-8")
       .send("Requête refusée : elle ne provient pas de Tablée. Rechargez la page et réessayez.");
   };
+}
+
+/** A request to /api/v1/ that carries a Bearer token: the API ignores the session cookie on those routes. */
+export function isTokenApiRequest(req: Request): boolean {
+  return req.path.startsWith("/api/v1/") && /^Bearer\s+\S/i.test(req.get("authorization") ?? "");
 }
 
 function originOf(url: string | undefined): string | undefined {

@@ -37,7 +37,7 @@ export default function NetworkLayout() {
   if (isCoordinator) items.push([`${base}/journal`, "Journal"]);
   return (
     <>
-      <AppHeader userName={userName} networkName={network.name} unreadNotifications={unreadNotifications} />
+      <AppHeader userName={userName} networkName={network.name} networkSlug={network.slug} unreadNotifications={unreadNotifications} />
       <nav className="main-nav" aria-label="Navigation principale">
         <ul>
           {items.map(([to, label]) => (

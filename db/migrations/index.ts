@@ -4,6 +4,7 @@ import * as m0002 from "./0002_documents.ts";
 import * as m0003 from "./0003_roundtables.ts";
 import * as m0004 from "./0004_knowledge_foundation.ts";
 import * as m0005 from "./0005_knowledge.ts";
+import * as m0006 from "./0006_search.ts";
 import * as m0007 from "./0007_purchases.ts";
 import * as m0008 from "./0008_calendar_feeds.ts";
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "0003_roundtables": m0003,
   "0004_knowledge_foundation": m0004,
   "0005_knowledge": m0005,
+  "0006_search": m0006,
   "0007_purchases": m0007,
   "0008_calendar_feeds": m0008,
 };

@@ -73,7 +73,6 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/api.reseaux.$slug.annuaire": { get: API_NETWORK_MEMBER },
   "routes/reseaux.$slug": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug._index": { get: NETWORK_MEMBER },
-  "routes/reseaux.$slug.$section": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.annuaire._index": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.annuaire.ajouter": { get: COORDINATOR, post: COORDINATOR },
   "routes/reseaux.$slug.annuaire.$organisationId._index": { get: NETWORK_MEMBER },

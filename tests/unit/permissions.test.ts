@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, invitableRoles, isCoordinatorOf, type Actor, type Permission } from "../../app/features/auth/permissions.ts";
+import { can, draftReadableOrganisationIds, invitableRoles, isCoordinatorOf, type Actor, type Permission } from "../../app/features/auth/permissions.ts";
 import { roles, type Role } from "../../app/features/auth/roles.ts";
 
 /**
@@ -218,5 +218,19 @@ describe("invitableRoles()", () => {
     expect(invitableRoles(actors.electedOfA, NET, ORG_A, roles)).toEqual([]);
     expect(invitableRoles(actors.staffOfA, NET, ORG_A, roles)).toEqual([]);
     expect(invitableRoles(actors.otherNetworkCoordinator, NET, ORG_A, roles)).toEqual([]);
+  });
+});
+
+describe("drafts search may show", () => {
+  it("lists the actor's own CCAS in that network only, coordinators included: the filter search applies", () => {
+    expect(draftReadableOrganisationIds(actors.staffOfA, NET)).toEqual([ORG_A]);
+    expect(draftReadableOrganisationIds(actors.coordinator, NET)).toEqual([ORG_A]);
+    expect(draftReadableOrganisationIds(actors.directorOfB, NET)).toEqual([ORG_B]);
+    expect(draftReadableOrganisationIds(actors.otherNetworkCoordinator, NET)).toEqual([]);
+    for (const [name, organisationId] of [["staffOfA", ORG_A], ["directorOfB", ORG_B]] as const) {
+      const draft = { action: "document.read", networkId: NET, kind: "practice", ownerOrganisationId: organisationId, visibility: "organisation" } as const;
+      expect(can(actors[name], draft)).toBe(true);
+      expect(can(actors[name === "staffOfA" ? "directorOfB" : "staffOfA"], draft)).toBe(false);
+    }
   });
 });

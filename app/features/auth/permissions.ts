@@ -81,6 +81,14 @@ function managesHostOf(actor: Actor, hostOrganisationId: string): boolean {
   );
 }
 
+/**
+ * The CCAS whose drafts (visibility 'organisation') this actor reads in a network: their own, coordinators included.
+ * Used by `document.read` below and, as a filter, by search, which cannot call `can` row by row.
+ */
+export function draftReadableOrganisationIds(actor: Actor, networkId: string): string[] {
+  return membershipsIn(actor, networkId).map((membership) => membership.organisationId);
+}
+
 export function can(actor: Actor | null, permission: Permission): boolean {
   if (!actor) return false;
   const { networkId } = permission;
@@ -106,7 +114,11 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "document.read":
       if (membershipsIn(actor, networkId).length === 0) return false;
       // A CCAS's draft stays within that CCAS, coordinators included.
-      return permission.visibility === "network" || isMemberOf(actor, permission.ownerOrganisationId);
+      return (
+        permission.visibility === "network" ||
+        (permission.ownerOrganisationId !== null &&
+          draftReadableOrganisationIds(actor, networkId).includes(permission.ownerOrganisationId))
+      );
     case "document.write":
       if (!can(actor, { ...permission, action: "document.read" })) return false;
       // A practice note is its CCAS's account of what it did: others read it, only its CCAS edits it.

@@ -19,6 +19,7 @@ export const rateRules = {
   resetPerAccount: { name: "reset:account", max: 3, windowSeconds: 60 * 60 },
   invitePerIp: { name: "invite:ip", max: 60, windowSeconds: 60 * 60 },
   invitePerAccount: { name: "invite:account", max: 30, windowSeconds: 60 * 60 },
+  apiPerToken: { name: "api:token", max: 300, windowSeconds: 60 },
 } satisfies Record<string, RateRule>;
 
 export interface RateCheck {

@@ -1,0 +1,126 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { Network } from "../../../db/schema.ts";
+import { loadActor } from "../auth/actor.server.ts";
+import { can, type Actor } from "../auth/permissions.ts";
+import { hitRateLimit, rateRules } from "../auth/rate-limit.server.ts";
+import { findNetworkBySlug, listNetworksOfUser } from "../network/networks.server.ts";
+import { authenticateApiToken } from "./tokens.server.ts";
+
+/**
+ * The JSON API's HTTP conventions: authentication by personal token only (never by the session cookie, which is
+ * what lets Bearer requests skip the same-origin check: docs/decisions/007-search-and-api.md), and errors as
+ * `{ "error": { "code", "message" } }` with a French message and the matching status.
+ */
+
+export type ApiErrorCode =
+  | "bad_request"
+  | "invalid_parameter"
+  | "network_required"
+  | "unauthenticated"
+  | "invalid_token"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "validation_failed"
+  | "rate_limited"
+  | "internal_error";
+
+export function apiError(status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}, details?: unknown): Response {
+  return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status, headers });
+}
+
+const defaultErrors: Record<number, [ApiErrorCode, string]> = {
+  400: ["bad_request", "Requête invalide."],
+  401: ["unauthenticated", "Authentification requise : envoyez l'en-tête Authorization: Bearer <jeton>."],
+  403: ["forbidden", "Votre compte n'a pas le droit de faire cette action."],
+  404: ["not_found", "Cette ressource n'existe pas ou ne vous est pas accessible."],
+  405: ["method_not_allowed", "Méthode non prise en charge par cette adresse."],
+  413: ["payload_too_large", "Le contenu envoyé est trop volumineux."],
+  415: ["unsupported_media_type", "Envoyez du JSON (Content-Type: application/json)."],
+  422: ["validation_failed", "Le contenu envoyé n'est pas valide."],
+  429: ["rate_limited", "Trop de requêtes : réessayez dans quelques instants."],
+};
+
+/** Runs an API handler: every refusal becomes a JSON error, and no stack trace ever leaves the server. */
+export async function handleApi(work: () => Promise<Response>, log: (line: string) => void = console.error): Promise<Response> {
+  try {
+    return await work();
+  } catch (thrown) {
+    if (thrown instanceof Response) {
+      if (thrown.headers.get("content-type")?.includes("application/json")) return thrown;
+      const [code, message] = defaultErrors[thrown.status] ?? ["bad_request", "Requête invalide."];
+      return apiError(thrown.status, code, message);
+    }
+    log(`Erreur de l'API : ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+    return apiError(500, "internal_error", "Erreur interne : réessayez plus tard. Si elle persiste, prévenez l'équipe de Tablée.");
+  }
+}
+
+export interface ApiCaller {
+  actor: Actor;
+  tokenId: string;
+}
+
+/** The token's user with their own permissions, or a 401; 429 beyond the per-token budget. */
+export async function requireApiCaller(context: AppLoadContext, request: Request): Promise<ApiCaller> {
+  const header = request.headers.get("authorization");
+  if (!header) throw apiError(401, "unauthenticated", defaultErrors[401]![1], { "WWW-Authenticate": 'Bearer realm="tablee"' });
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const authenticated = match ? await authenticateApiToken(context.db, match[1]!) : null;
+  if (!authenticated) {
+    throw apiError(401, "invalid_token", "Jeton d'API inconnu, révoqué ou mal formé.", {
+      "WWW-Authenticate": 'Bearer realm="tablee", error="invalid_token"',
+    });
+  }
+  const limit = await hitRateLimit(context.db, rateRules.apiPerToken, authenticated.tokenId);
+  if (!limit.allowed) {
+    throw apiError(429, "rate_limited", `Trop de requêtes avec ce jeton : réessayez dans ${limit.retryAfterSeconds} secondes.`, {
+      "Retry-After": String(limit.retryAfterSeconds),
+    });
+  }
+  return { actor: await loadActor(context.db, authenticated.userId), tokenId: authenticated.tokenId };
+}
+
+/**
+ * The network a request is about: `?network=<slug>`, or the caller's only network. A network the caller is not a
+ * member of answers 404, exactly like one that does not exist.
+ */
+export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug: string | null): Promise<Network> {
+  if (!slug) {
+    const networks = await listNetworksOfUser(context.db, actor.userId);
+    if (networks.length !== 1) {
+      throw apiError(
+        400,
+        "network_required",
+        networks.length === 0
+          ? "Votre compte n'est membre d'aucun réseau."
+          : `Vous êtes membre de plusieurs réseaux : précisez-en un avec le paramètre network (${networks.map((n) => n.slug).join(", ")}).`,
+      );
+    }
+    slug = networks[0]!.slug;
+  }
+  const network = await findNetworkBySlug(context.db, slug);
+  if (!network || !can(actor, { action: "network.view", networkId: network.id })) throw apiError(404, "not_found", defaultErrors[404]![1]);
+  return network;
+}
+
+// Above the 2,000,000 characters a text may hold (knowledge/schemas.ts), so that limit answers 422 with its own message.
+export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+/** A JSON body: 415 unless declared as JSON, 413 beyond MAX_JSON_BYTES, 400 when it does not parse. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
+    throw apiError(415, "unsupported_media_type", defaultErrors[415]![1]);
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw apiError(413, "payload_too_large", `Le contenu dépasse ${MAX_JSON_BYTES / 1024 / 1024} Mo.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw apiError(413, "payload_too_large", `Le contenu dépasse ${MAX_JSON_BYTES / 1024 / 1024} Mo.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw apiError(400, "bad_request", "Le corps de la requête n'est pas du JSON valide.");
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Where to cut a snippet in a long text: the window of at most `width` characters holding the most distinct
+ * matched words, found in JavaScript so that ts_headline (costly, ~0.3 ms per kilobyte on PGlite) only ever
+ * reads that window, whatever the document's length (docs/decisions/007-search-and-api.md).
+ */
+
+export const SNIPPET_WINDOW = 600;
+const LEAD = 80;
+const MAX_OCCURRENCES = 500;
+
+const baseLetters = new Map<string, string>();
+
+function baseLetter(character: string): string {
+  let base = baseLetters.get(character);
+  if (base === undefined) {
+    const stripped = character.normalize("NFD").replace(/\p{M}/gu, "");
+    base = stripped.length === 1 ? stripped : character;
+    baseLetters.set(character, base);
+  }
+  return base;
+}
+
+/** Lower-case and accent-free, one character for one character, so that positions stay those of the original. */
+export function foldForMatching(text: string): string {
+  const lower = text.toLowerCase();
+  // toLowerCase keeps the length except for a few letters (İ): then fold character by character.
+  const source = lower.length === text.length ? lower : [...text].map((c) => (c.toLowerCase().length === c.length ? c.toLowerCase() : c)).join("");
+  return source.replace(/[\u00c0-\u024f]/g, baseLetter);
+}
+
+export interface SnippetWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * `stems` are the query's lexemes (french_stem of unaccented words: a prefix of the folded word in practice).
+ * Falls back to the beginning of the text when none occurs (a match beyond the stored excerpt).
+ */
+export function bestWindow(text: string, stems: string[], width = SNIPPET_WINDOW): SnippetWindow {
+  if (text.length <= width + LEAD) return { start: 0, end: text.length };
+  const folded = foldForMatching(text);
+  const occurrences: Array<{ at: number; stem: number }> = [];
+  for (const [index, stem] of stems.entries()) {
+    if (!stem) continue;
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "gu");
+    for (const match of folded.matchAll(pattern)) {
+      occurrences.push({ at: match.index, stem: index });
+      if (occurrences.length >= MAX_OCCURRENCES) break;
+    }
+  }
+  if (occurrences.length === 0) return snap(text, 0, width);
+  occurrences.sort((a, b) => a.at - b.at);
+  let best = { start: occurrences[0]!.at, distinct: 0 };
+  const counts = new Map<number, number>();
+  let left = 0;
+  for (let right = 0; right < occurrences.length; right++) {
+    const entering = occurrences[right]!;
+    counts.set(entering.stem, (counts.get(entering.stem) ?? 0) + 1);
+    while (entering.at - occurrences[left]!.at > width - 40) {
+      const leaving = occurrences[left]!;
+      const count = counts.get(leaving.stem)! - 1;
+      if (count === 0) counts.delete(leaving.stem);
+      else counts.set(leaving.stem, count);
+      left++;
+    }
+    if (counts.size > best.distinct) best = { start: occurrences[left]!.at, distinct: counts.size };
+  }
+  return snap(text, Math.max(0, best.start - LEAD), width + LEAD);
+}
+
+/** Moves the bounds to word boundaries, so no word is cut in half. */
+function snap(text: string, start: number, length: number): SnippetWindow {
+  let from = start;
+  if (from > 0) {
+    const space = text.indexOf(" ", from);
+    from = space === -1 || space - from > 40 ? from : space + 1;
+  }
+  let to = Math.min(text.length, from + length);
+  if (to < text.length) {
+    const space = text.lastIndexOf(" ", to);
+    to = space > from ? space : to;
+  }
+  return { start: from, end: to };
+}
