@@ -26,8 +26,16 @@ afterAll(async () => {
 });
 const as = signedInClients(() => app.url);
 
+/**
+ * The scripts a page makes the browser load: module preloads and the inline module's imports. Other routes'
+ * modules named in the route manifest load only when the user navigates there.
+ */
 function scriptsOf(html: string): string[] {
-  return [...new Set(html.match(/\/assets\/[^"'\s)]+\.js/g) ?? [])];
+  const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+\.js)"/g)].map((match) => match[1]!);
+  const imports = [...html.matchAll(/<script[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g)].flatMap((match) =>
+    [...match[1]!.matchAll(/(?:import|from)\s*\(?\s*"([^"]+\.js)"/g)].map((found) => found[1]!),
+  );
+  return [...new Set([...preloads, ...imports])];
 }
 
 function gzippedSize(asset: string): number {
@@ -38,6 +46,8 @@ async function javascriptOf(pagePath: string, email: string) {
   const response = await (await as(email)).get(pagePath);
   expect(response.status, pagePath).toBe(200);
   const scripts = scriptsOf(response.text);
+  // The measure must see the page's real scripts, or every budget would pass.
+  expect(scripts.some((script) => script.includes("entry.client")), `${pagePath} : scripts introuvables`).toBe(true);
   const sizes = scripts.map((script) => ({ script, bytes: gzippedSize(script) }));
   return { scripts, total: sizes.reduce((sum, entry) => sum + entry.bytes, 0), sizes };
 }

@@ -43,6 +43,8 @@ export const MEETING_MANAGERS = rule(403, { ...signedOut, otherNetwork: 404, coo
 /** JSON API for members: 401 JSON without a session, 404 outside the network. */
 export const API_NETWORK_MEMBER = rule("allowed", { anonymous: 401, deactivated: 401, otherNetwork: 404 });
 export const API_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 });
+/** The versioned JSON API authenticates by personal token only: a session cookie, whoever sends it, is a 401. */
+export const API_TOKEN_ONLY = rule(401);
 /** The catch-all page. */
 export const NOT_FOUND = rule(404);
 
@@ -100,6 +102,15 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.tables-rondes.$meetingId_.compte-rendu": { get: NETWORK_MEMBER, post: MEETING_MANAGERS },
   "routes/reseaux.$slug.tables-rondes.$meetingId_.convocation": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.tables-rondes.$meetingId_.ics": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.recherche": { get: NETWORK_MEMBER, note: "results and their counts are filtered in SQL (tests/integration/search.test.ts)" },
+  "routes/api.reseaux.$slug.suggestions": { get: API_NETWORK_MEMBER },
+  "routes/api.v1.openapi[.]json": { get: PUBLIC },
+  "routes/api.v1.$": { get: PUBLIC, post: PUBLIC, note: "unknown API paths: a JSON error, never a 5xx" },
+  "routes/api.v1.search": { get: API_TOKEN_ONLY, note: "token callers: tests/integration/search-api.test.ts" },
+  "routes/api.v1.pages._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
+  "routes/api.v1.pages.$id": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
+  "routes/api.v1.notes._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
+  "routes/api.v1.notes.$id": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
   "routes/notifications": { get: SIGNED_IN, post: SIGNED_IN, note: "one's own notifications" },
   "routes/reseaux.$slug.veille._index": {
     get: NETWORK_MEMBER,

@@ -121,6 +121,8 @@ export async function prepareSecurityFixture(
     "routes/reseaux.$slug.fiches.$documentId._index:documentId": practiceNoteId,
     "routes/reseaux.$slug.fiches.$documentId.export:documentId": practiceNoteId,
     "routes/reseaux.$slug.fiches.$documentId.historique:documentId": practiceNoteId,
+    "routes/api.v1.pages.$id:id": watchPageId,
+    "routes/api.v1.notes.$id:id": practiceNoteId,
     attachmentId: attachment.id,
     purchaseId: purchase.id,
     conventionId: convention.id,
