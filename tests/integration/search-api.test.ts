@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAdmin } from "../../app/cli/admin.ts";
 import { createApiToken } from "../../app/features/api/tokens.server.ts";
-import { addDocument } from "../support/documents.ts";
+import { addDocument, removeDemoKnowledge } from "../support/documents.ts";
 import { awayFromWindowEdge, decodeHtml, demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, userIdOf, visibleText, type DemoNetwork } from "../support/fixtures.ts";
 import { HttpClient, signedInClients } from "../support/http-client.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
@@ -27,6 +27,7 @@ beforeAll(async () => {
   app = await startTestApp();
   const db = app.database.db;
   ({ valParisis, paysHaut } = await loadDemoNetworks(db));
+  await removeDemoKnowledge(db);
   ids.hospitalisation = await addDocument(db, {
     networkId: valParisis.id,
     kind: "wiki",

@@ -6,7 +6,7 @@ import { renameDocument } from "../../app/features/documents/documents.server.ts
 import { snippetHtml, snippetParts } from "../../app/features/search/query.ts";
 import { search, suggest, type SearchFilters } from "../../app/features/search/search.server.ts";
 import { createTestDatabase } from "../support/database.ts";
-import { addDocument as addDocumentTo, addTheme as addThemeOf, writeText as writeTextOf } from "../support/documents.ts";
+import { addDocument as addDocumentTo, addTheme as addThemeOf, removeDemoKnowledge, writeText as writeTextOf } from "../support/documents.ts";
 import { demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, userIdOf, type DemoNetwork } from "../support/fixtures.ts";
 
 /**
@@ -36,6 +36,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
   ({ valParisis } = await loadDemoNetworks(db));
+  await removeDemoKnowledge(db);
   await addDocument("hospitalisation", {
     kind: "wiki",
     title: "Mesures provisoires du maire et hospitalisation d'office",

@@ -52,3 +52,11 @@ export async function addDocument(
   for (const label of input.themes ?? []) await addTheme(db, input.networkId, document.id, label);
   return document.id;
 }
+
+/**
+ * Search tests measure ranking and counts on a corpus they write: the demo watch pages and practice notes
+ * (db/seed/knowledge.ts) would add matches of their own, so they are removed first.
+ */
+export async function removeDemoKnowledge(db: Executor): Promise<void> {
+  await db.deleteFrom("documents").where("kind", "in", ["wiki", "practice"]).execute();
+}
