@@ -29,7 +29,10 @@ export function valuesFromPayload(payload: Record<string, unknown>): KnowledgeVa
     ...(payload as KnowledgeValues),
     themes: themes as string[],
     published: payload.published === "on",
-    legalReferences: Array.isArray(payload.legalReferences) ? (payload.legalReferences as KnowledgeValues["legalReferences"]) : [],
+    // A hand-made request can send holes or plain strings in the list: each row becomes an object, indexes kept.
+    legalReferences: Array.isArray(payload.legalReferences)
+      ? Array.from(payload.legalReferences as unknown[], (row) => (row && typeof row === "object" ? (row as NonNullable<KnowledgeValues["legalReferences"]>[number]) : {}))
+      : [],
   };
 }
 

@@ -7,7 +7,7 @@ import { uuidParam } from "../http/params.server.ts";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const format = parseExportFormat(new URL(request.url).searchParams.get("format"));
-  if (!format) return new Response("Format d'export inconnu : md ou html.", { status: 400 });
+  if (!format) return new Response("Le format d'export demandé est inconnu : choisissez md (Markdown) ou html.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   const file = await exportDocument(context.db, actor, network.id, uuidParam(params.documentId), "practice", format);
   return new Response(file.body, {
     headers: { "Content-Type": file.contentType, "Content-Disposition": attachmentDisposition(file.fileName), "Cache-Control": "private, no-store" },

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireSession } from "../features/auth/guards.server.ts";
 import { readUpload } from "../features/knowledge/forms.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
@@ -8,6 +8,15 @@ import { requireNetworkMember } from "../features/network/access.server.ts";
  * The import, for the page's script: one JSON line per converted file (real
  * progress), then the outcome. Without script the form posts to the page itself.
  */
+/** Opened directly in a browser: the address only receives the import page's uploads. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requireNetworkMember(context, request, params.slug);
+  return new Response("Cette adresse reçoit les fichiers envoyés depuis la page « Importer » de la veille.", {
+    status: 405,
+    headers: { "content-type": "text/plain; charset=utf-8", allow: "POST" },
+  });
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   // Signed-in users only may upload; the upload is read before a refusal is sent, which would otherwise reset the connection.
   requireSession(context, request);

@@ -43,6 +43,8 @@ export const MEETING_MANAGERS = rule(403, { ...signedOut, otherNetwork: 404, coo
 /** JSON API for members: 401 JSON without a session, 404 outside the network. */
 export const API_NETWORK_MEMBER = rule("allowed", { anonymous: 401, deactivated: 401, otherNetwork: 404 });
 export const API_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 });
+/** Members of the CCAS the page is about, whatever their role (a practice note is edited by its own CCAS). */
+export const OWN_CCAS = rule("allowed", { ...signedOut, otherNetwork: 404, otherCcas: 403 });
 /** The versioned JSON API authenticates by personal token only: a session cookie, whoever sends it, is a 401. */
 export const API_TOKEN_ONLY = rule(401);
 /** The catch-all page. */
@@ -54,6 +56,8 @@ export interface RoutePolicy {
   post?: Rule;
   /** The action ends the caller's session: the suites send it with throwaway sessions only. */
   endsSession?: boolean;
+  /** Intents whose rule differs from the form without intent's (`post`), judged with their own rule. */
+  intents?: Record<string, Rule>;
   /** Why the rule is what it is, when it is not obvious. */
   note?: string;
 }
@@ -108,9 +112,9 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/api.v1.$": { get: PUBLIC, post: PUBLIC, note: "unknown API paths: a JSON error, never a 5xx" },
   "routes/api.v1.search": { get: API_TOKEN_ONLY, note: "token callers: tests/integration/search-api.test.ts" },
   "routes/api.v1.pages._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
-  "routes/api.v1.pages.$id": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
+  "routes/api.v1.pages.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
   "routes/api.v1.notes._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
-  "routes/api.v1.notes.$id": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
+  "routes/api.v1.notes.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
   "routes/notifications": { get: SIGNED_IN, post: SIGNED_IN, note: "one's own notifications" },
   "routes/reseaux.$slug.veille._index": {
     get: NETWORK_MEMBER,
@@ -124,9 +128,15 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.veille.$documentId.export": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.fiches._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "a note is written in the name of one's own CCAS (checked in the feature)" },
-  "routes/reseaux.$slug.fiches.$documentId._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "a published note of Ermont: every member reads it" },
+  "routes/reseaux.$slug.fiches.$documentId._index": {
+    get: NETWORK_MEMBER,
+    post: OWN_CCAS,
+    // Whoever reads the note may comment it, propose it to the agenda, or be told politely that they may not delete a file.
+    intents: { comment: NETWORK_MEMBER, propose: NETWORK_MEMBER, resolve: NETWORK_MEMBER, reopen: NETWORK_MEMBER, "delete-attachment": NETWORK_MEMBER },
+    note: "a published note of Ermont: every member reads it, Ermont's members edit it (comments: tests/integration/knowledge.test.ts)",
+  },
   "routes/reseaux.$slug.fiches.$documentId.export": { get: NETWORK_MEMBER },
-  "routes/reseaux.$slug.fiches.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
+  "routes/reseaux.$slug.fiches.$documentId.historique": { get: NETWORK_MEMBER, post: OWN_CCAS, note: "restoring a version is editing the note" },
   "routes/reseaux.$slug.pieces-jointes.$attachmentId": { get: NETWORK_MEMBER, note: "an attachment of a published note: readers of the note download it" },
   "routes/reseaux.$slug.achats._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "creating a purchase: coordinators and the coordinating CCAS's director (checked in the feature)" },
   "routes/reseaux.$slug.achats.$purchaseId._index": {
@@ -134,7 +144,10 @@ export const routePolicies: Record<string, RoutePolicy> = {
     post: NETWORK_MEMBER,
     note: "each CCAS's director answers for it; offers and award are the coordinating CCAS's (tests/integration/purchases.test.ts)",
   },
-  "routes/reseaux.$slug.achats.$purchaseId.repartition.$format": { get: NETWORK_MEMBER },
+  "routes/reseaux.$slug.achats.$purchaseId.repartition.$format": {
+    get: rule(404, signedOut),
+    note: "the demo purchase is not awarded yet, so it has no shares: 404 for everybody; exports of an awarded one: tests/integration/purchases.test.ts",
+  },
   "routes/reseaux.$slug.conventions._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.conventions.$conventionId._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.conventions.$conventionId.repartition.$format": { get: NETWORK_MEMBER },

@@ -204,8 +204,11 @@ export function urlFor(route: DiscoveredRoute, ids: Record<string, string>): str
   }).replace(/\/\*$/, "/page-inexistante");
 }
 
-/** Tables whose rows change on every request (session activity, rate-limit counters): left out of fingerprints. */
-const VOLATILE_TABLES = new Set(["sessions", "rate_limits"]);
+/**
+ * Tables written whatever the request (session activity, rate-limit counters) or by the server's own jobs (renewal
+ * reminders, sent by the hourly job whatever the requests do): left out of fingerprints.
+ */
+const VOLATILE_TABLES = new Set(["sessions", "rate_limits", "convention_reminders"]);
 
 /**
  * Per table, its row count and the sum of its rows' xmin (the transaction that wrote each row version): any
@@ -246,8 +249,10 @@ const FRENCH = /[éèêàçù]|\b(le|la|les|de|des|du|un|une|vous|est|pas|page|r
 export function refusalMessage(body: string, contentType: string | null): string {
   if (contentType?.includes("json")) {
     try {
+      // Either `{ error: "…" }` / `{ message: "…" }`, or the versioned API's `{ error: { code, message } }`.
       const json = JSON.parse(body) as { error?: unknown; message?: unknown };
-      return [json.error, json.message].filter((part) => typeof part === "string").join(" ");
+      const nested = typeof json.error === "object" && json.error !== null ? (json.error as { message?: unknown }).message : undefined;
+      return [json.error, json.message, nested].filter((part) => typeof part === "string").join(" ");
     } catch {
       return body;
     }

@@ -190,14 +190,25 @@ async function audit(page: Page, url: string): Promise<PageReport> {
     void dialog.dismiss();
   };
   const onConsole = (message: { type(): string; text(): string }) => {
-    if (message.type() === "error" && !/Content[- ]Security[- ]Policy/i.test(message.text())) problems.push(`console : ${message.text().slice(0, 200)}`);
+    // CSP refusals are the defence working; "Failed to load resource" is an HTTP status (a refused search of 10 KB…), not script.
+    if (message.type() === "error" && !/Content[- ]Security[- ]Policy|^Failed to load resource: the server responded with a status of 4\d\d/i.test(message.text())) {
+      problems.push(`console : ${message.text().slice(0, 200)}`);
+    }
   };
   const onError = (error: Error) => problems.push(`erreur JavaScript : ${error.message.slice(0, 200)}`);
   page.on("dialog", onDialog);
   page.on("console", onConsole);
   page.on("pageerror", onError);
   try {
-    await page.goto(url, { waitUntil: "load" });
+    // A file download (an export, an attachment) is no page to audit: the browser never renders it.
+    const opened = await page.goto(url, { waitUntil: "load" }).then(
+      () => true,
+      (error: Error) => {
+        if (/Download is starting/.test(error.message)) return false;
+        throw error;
+      },
+    );
+    if (!opened) return { url, problems };
     // Hydration, the live editor's first render, autofocus and animations.
     await page.waitForTimeout(600);
     problems.push(

@@ -156,7 +156,7 @@ export function itemLoader(kind: KnowledgeKind, { request, params, context }: Lo
 
 export function itemAction(kind: KnowledgeKind, { request, params, context }: ActionFunctionArgs) {
   return handleApi(async () => {
-    if (request.method !== "PATCH") throw apiError(405, "method_not_allowed", "Utilisez PATCH pour modifier.");
+    if (request.method !== "PATCH") throw apiError(405, "method_not_allowed", "Méthode non prise en charge : utilisez PATCH pour modifier une page ou une fiche.");
     const caller = await requireApiCaller(context, request);
     await readDocument(context, caller, kind, params.id);
     const input = normaliseBody(await readJsonBody(request));

@@ -181,8 +181,10 @@ export async function createPracticeNote(
   actor: Actor,
   input: { networkId: string; organisationId: string } & PracticeNoteInput,
 ): Promise<CreatedKnowledgeDocument> {
-  authorize(actor, { action: "practice.create", networkId: input.networkId, organisationId: input.organisationId });
+  // An unreadable form is the user's mistake to correct, not a permission refusal: check the input first.
   const value = parseOrThrow(practiceNoteSchema, input);
+  if (!input.organisationId) throw new KnowledgeInputError({ organisationId: ["Choisissez le CCAS au nom duquel la fiche est écrite."] });
+  authorize(actor, { action: "practice.create", networkId: input.networkId, organisationId: input.organisationId });
   const content = convertContent(value.content);
   return inTransaction(db, async (tx) => {
     await checkReviewDate(tx, input.networkId, value.reviewOn);
