@@ -33,10 +33,16 @@ function agendaTitles(page: Page): Promise<string[]> {
 }
 
 async function propose(page: Page, title: string, minutes: string) {
+  // The form is emptied after the previous proposal: type only once it has been.
+  await expect.poll(() => page.getByLabel("Titre du point").inputValue(), { timeout: 15_000 }).toBe("");
   await page.getByLabel("Titre du point").fill(title);
   await page.getByLabel("Durée estimée (en minutes)").fill(minutes);
   await page.getByRole("button", { name: "Proposer ce point" }).click();
-  await page.getByRole("status").filter({ hasText: `Point proposé : « ${title} ».` }).waitFor();
+  const done = page.getByRole("status").filter({ hasText: `Point proposé : « ${title} ».` });
+  await done.waitFor({ timeout: 20_000 }).catch(async (error: Error) => {
+    const form = await page.locator("#proposer-un-point").innerText().catch(() => "(formulaire introuvable)");
+    throw new Error(`${error.message}\nFormulaire : ${form}`);
+  });
   await settle(page);
 }
 
@@ -82,9 +88,9 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     await item(host.page, "ABS 2027 : point d'étape").dragTo(item(host.page, "Plan canicule : registre commun"));
     await host.page.getByRole("status").filter({ hasText: "Point déplacé en position 2." }).waitFor();
     const reordered = [welcome, "ABS 2027 : point d'étape", "Plan canicule : registre commun"];
-    await expect.poll(() => agendaTitles(host.page)).toEqual(reordered);
+    await expect.poll(() => agendaTitles(host.page), { timeout: 15_000 }).toEqual(reordered);
     // The other member sees the new order without reloading.
-    await expect.poll(() => agendaTitles(member.page)).toEqual(reordered);
+    await expect.poll(() => agendaTitles(member.page), { timeout: 15_000 }).toEqual(reordered);
     await expectAccessible(host.page, "ordre du jour arrangé");
 
     // Closing the agenda sends the convocation, with the meeting as an .ics file a calendar can read.
