@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { EVENTS, type UpdateReply } from "../../realtime/protocol.ts";
-import { freePort, startChildServer, type ChildServer } from "../support/child-server.ts";
+import { durableStorage, freePort, startChildServer, type ChildServer } from "../support/child-server.ts";
 import { openEditor, openSocket, sessionCookieFor, waitFor, whenSynced } from "../support/collab.ts";
-import { backend, createTestDatabase } from "../support/database.ts";
 import { HttpClient } from "../support/http-client.ts";
-import type { DatabaseHandle } from "../../db/client.ts";
 
 const editors = ["direction@ccas-ermont.demo.tablee.fr", "elu@ccas-franconville.demo.tablee.fr", "agent@ccas-taverny.demo.tablee.fr"];
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -16,21 +11,10 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** Storage that survives the server process: a PGlite folder, or a PostgreSQL database. */
-async function durableStorage(): Promise<Record<string, string>> {
-  if (backend === "postgres") {
-    const handle: DatabaseHandle = await createTestDatabase();
-    cleanups.push(() => handle.close());
-    return { DATABASE_URL: handle.url!, TABLEE_DEMO: "0" };
-  }
-  const directory = mkdtempSync(path.join(tmpdir(), "tablee-crash-"));
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
-  return { DATA_DIR: directory, TABLEE_DEMO: "1" };
-}
 
 describe("a server killed with SIGKILL in the middle of a burst of edits", () => {
   it("keeps every update it acknowledged, and clients converge after the restart", async () => {
-    const env = await durableStorage();
+    const env = await durableStorage(cleanups);
     const port = await freePort();
     let server: ChildServer = await startChildServer(env, port);
     cleanups.push(() => server.stop());

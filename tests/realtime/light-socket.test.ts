@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { WebSocket as NodeWebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LightSocket } from "../../app/components/light-socket.ts";
 import { AGENDA_EVENTS, type AgendaWatchReply } from "../../realtime/agenda-protocol.ts";
-import type { DatabaseHandle } from "../../db/client.ts";
-import { freePort, startChildServer, type ChildServer } from "../support/child-server.ts";
+import { durableStorage, freePort, startChildServer, type ChildServer } from "../support/child-server.ts";
 import { sessionCookieFor, waitFor } from "../support/collab.ts";
-import { backend, createTestDatabase } from "../support/database.ts";
 import { HttpClient } from "../support/http-client.ts";
 
 /**
@@ -22,16 +17,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function durableStorage(): Promise<Record<string, string>> {
-  if (backend === "postgres") {
-    const handle: DatabaseHandle = await createTestDatabase();
-    cleanups.push(() => handle.close());
-    return { DATABASE_URL: handle.url!, TABLEE_DEMO: "0" };
-  }
-  const directory = mkdtempSync(path.join(tmpdir(), "tablee-light-socket-"));
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
-  return { DATA_DIR: directory, TABLEE_DEMO: "1" };
-}
 
 /** A browser's WebSocket as Node has it: the page's cookie and origin go with the handshake. */
 function browserLikeWebSocket(origin: string, cookie: string) {
@@ -54,7 +39,7 @@ let server: ChildServer;
 const staff = "agent@ccas-ermont.demo.tablee.fr";
 
 beforeAll(async () => {
-  env = await durableStorage();
+  env = await durableStorage(cleanups);
   port = await freePort();
   server = await startChildServer(env, port);
   cleanups.push(() => server.stop());

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { backend, createTestDatabase } from "./database.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -73,4 +76,19 @@ export async function startChildServer(env: Record<string, string>, port: number
       await exited;
     },
   };
+}
+
+/**
+ * Storage that survives a child server process: a PGlite folder (seeded by the server on first start), or a
+ * PostgreSQL copy of the demo database. `cleanups` receives what disposes of it.
+ */
+export async function durableStorage(cleanups: Array<() => Promise<void> | void>): Promise<Record<string, string>> {
+  if (backend === "postgres") {
+    const handle = await createTestDatabase();
+    cleanups.push(() => handle.close());
+    return { DATABASE_URL: handle.url!, TABLEE_DEMO: "0" };
+  }
+  const directory = mkdtempSync(path.join(tmpdir(), "tablee-child-"));
+  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  return { DATA_DIR: directory, TABLEE_DEMO: "1" };
 }
