@@ -1,9 +1,10 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useServerForm } from "../components/server-form.ts";
+import { useLastActionData } from "../components/use-last-action-data.ts";
 import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField, type FormFields } from "../components/forms.tsx";
 import { useDragReorder } from "../components/use-drag-reorder.ts";
 import { useLiveAgenda } from "../components/use-live-agenda.ts";
@@ -644,7 +645,7 @@ function AttendanceSection({ data, lastResult }: { data: PageData; lastResult?: 
 
 export default function MeetingPage() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useLastActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const live = useLiveAgenda(data.meeting.id);
   const { meeting, timing } = data;

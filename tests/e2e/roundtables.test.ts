@@ -70,25 +70,37 @@ describe("round tables in the browser", { timeout: E2E_TIMEOUT }, () => {
     expect(await member.page.getByLabel("Titre du point").inputValue()).toBe(TITLE);
     await member.page.getByLabel("Durée estimée (en minutes)").fill("40");
     await member.page.getByRole("button", { name: "Proposer ce point" }).click();
-    await member.page.getByRole("status").filter({ hasText: `Point proposé : « ${TITLE} ».` }).waitFor();
-    await settle(member.page);
+    const proposed = member.page.getByRole("status").filter({ hasText: `Point proposé : « ${TITLE} ».` });
+    await proposed.waitFor();
+    // The member starts the next one at once; the page reloads its data when the server announces the new item:
+    // neither the confirmation nor what is being typed goes away.
+    await member.page.getByLabel("Titre du point").fill("Point en cours de rédaction");
     // The host sees it appear without reloading.
     await waitForTitles(host.page, [welcome, TITLE]);
+    await member.page.waitForTimeout(1_000);
+    await settle(member.page);
+    expect(await proposed.count()).toBe(1);
+    expect(await member.page.getByLabel("Titre du point").inputValue()).toBe("Point en cours de rédaction");
 
-    // Staff may support but not accept or move.
-    expect(await item(member.page, TITLE).getByRole("button", { name: /^Retenir « / }).count()).toBe(0);
+    // The coordinator accepts it: the member sees the decision live, and their draft stays in the form.
+    await item(host.page, TITLE).getByRole("button", { name: /^Retenir « / }).click();
+    await item(member.page, TITLE).getByText("Retenu", { exact: true }).waitFor();
+    await settle(member.page);
+    expect(await member.page.getByLabel("Titre du point").inputValue()).toBe("Point en cours de rédaction");
+    await host.page.locator(".agenda-timing").filter({ hasText: "Points retenus : 55 min sur 3 h prévues." }).waitFor();
+    await settle(host.page);
+
+    // Staff may support but not decline or move.
+    for (const action of [/^Ne pas retenir… « /, /^Monter « /, /^Descendre « /]) {
+      expect(await item(member.page, TITLE).getByRole("button", { name: action }).count()).toBe(0);
+    }
+    expect(await item(host.page, TITLE).getByRole("button", { name: /^Ne pas retenir… « / }).count()).toBe(1);
     await item(member.page, TITLE).getByRole("button", { name: /^Soutenir « / }).click();
     await item(member.page, TITLE).getByRole("button", { name: /^Retirer mon soutien « / }).waitFor();
     await item(host.page, TITLE).getByText("1 soutien").waitFor();
     await expectAccessible(member.page, "page de la table ronde, sur téléphone");
     const overflow = await member.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, "défilement horizontal à 360 px").toBeLessThanOrEqual(0);
-
-    // The coordinator accepts it; the member sees the decision live.
-    await item(host.page, TITLE).getByRole("button", { name: /^Retenir « / }).click();
-    await item(member.page, TITLE).getByText("Retenu", { exact: true }).waitFor();
-    await host.page.locator(".agenda-timing").filter({ hasText: "Points retenus : 55 min sur 3 h prévues." }).waitFor();
-    await settle(host.page);
 
     // Reordering with the keyboard only: focus "Monter" and press Enter; the focus stays on the moved item's buttons.
     await item(host.page, TITLE).getByRole("button", { name: /^Monter « / }).focus();
