@@ -241,6 +241,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} reçu : arrêt propre de Tablée…`);
+    // Writes in progress get a few seconds to finish; a database that does not answer must not keep the process alive.
+    setTimeout(() => {
+      console.error("Arrêt propre inachevé après 10 s : arrêt forcé.");
+      process.exit(1);
+    }, 10_000).unref();
     await server.close();
     process.exit(0);
   };

@@ -11,6 +11,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce.tsx";
 import { RouteAnnouncer } from "./components/route-announcer.tsx";
+import { DATABASE_UNAVAILABLE_MESSAGE } from "../db/unavailable.ts";
 import styles from "./styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -52,6 +53,7 @@ const errorTexts: Record<number, { title: string; text: string }> = {
   403: { title: "Accès refusé", text: "Vous n'avez pas les droits nécessaires pour voir cette page." },
   404: { title: "Page introuvable", text: "Cette page n'existe pas, a été déplacée, ou ne vous est pas accessible." },
   429: { title: "Trop de demandes", text: "Patientez quelques minutes avant de réessayer." },
+  503: { title: "Service momentanément indisponible", text: DATABASE_UNAVAILABLE_MESSAGE },
 };
 
 /** The French error page: never a stack trace, whatever went wrong. */

@@ -7,6 +7,7 @@ import { CamelCasePlugin, Kysely, PGliteDialect, type Transaction } from "kysely
 import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
 import type { Database } from "./schema.ts";
+import { reportingUnavailability } from "./unavailable.ts";
 
 export type DB = Kysely<Database>;
 /** Feature functions take either the database or an open transaction. */
@@ -98,6 +99,12 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
   if ("databaseUrl" in target) {
     const client = postgres(target.databaseUrl, {
       max: target.maxConnections ?? 10,
+      // A database behind a dead network link would keep a request waiting for postgres.js's 30 s default.
+      connect_timeout: 10,
+      // postgres.js waits up to 20 s between reconnection attempts after repeated failures, and a connection
+      // keeps the delay it drew even once the database is back: after an outage, requests would hang that
+      // long. Retry quickly instead (at most every second).
+      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
       onnotice: () => {},
       // PGlite returns int8 as numbers; make the server client agree so both backends behave alike.
       types: {
@@ -109,7 +116,7 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
         },
       },
     });
-    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
+    const db = new Kysely<Database>({ dialect: reportingUnavailability(new PostgresJSDialect({ postgres: client })), plugins });
     return { db, kind: "postgres", url: target.databaseUrl, close: () => db.destroy() };
   }
   const pglite = "pglite" in target ? target.pglite : await openPglite(target.dataDir);

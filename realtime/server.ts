@@ -89,11 +89,41 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   let pool: pg.Pool | undefined;
   if (options.databaseUrl) {
     pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-    pool.on("error", (error) => log(`Adaptateur socket.io : ${error.message}`));
+    let linkLost = false;
+    pool.on("error", (error) => {
+      linkLost = true;
+      log(`Adaptateur socket.io : ${error.message}`);
+    });
     // The adapter keeps one client checked out for LISTEN and reconnects when it ends, but gives it no
     // 'error' listener: a cut database connection would then crash the process (an unhandled 'error').
-    pool.on("connect", (client) => client.on("error", (error) => log(`Adaptateur socket.io, écoute interrompue : ${error.message}`)));
+    // Once the link is back, what other processes stored meanwhile was never heard here: catch up from the database.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => {
+        linkLost = true;
+        log(`Adaptateur socket.io, écoute interrompue : ${error.message}`);
+      });
+      if (linkLost) {
+        linkLost = false;
+        scheduleCatchUp();
+      }
+    });
     io.adapter(createAdapter(pool, { errorHandler: (error) => log(`Adaptateur socket.io : ${error.message}`) }));
+  }
+
+  // Twice: the LISTEN client may reconnect a moment after the first connection that told us the link is back.
+  const catchUpTimers = new Set<NodeJS.Timeout>();
+  function scheduleCatchUp() {
+    for (const delay of [1_000, 5_000]) {
+      const timer = setTimeout(() => {
+        catchUpTimers.delete(timer);
+        void registry.catchUp().then((missed) => {
+          for (const { documentId, update } of missed) io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update });
+          if (missed.length) log(`Lien entre processus rétabli : ${missed.length} document(s) rattrapé(s).`);
+        });
+      }, delay);
+      timer.unref();
+      catchUpTimers.add(timer);
+    }
   }
 
   /** Tells the other app processes (none without a shared adapter). */
@@ -289,6 +319,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
      * pending. socket.io also closes the HTTP server.
      */
     async close() {
+      for (const timer of catchUpTimers) clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await registry.flushAll();
       registry.destroy();

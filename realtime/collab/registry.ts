@@ -240,6 +240,33 @@ export class DocumentRegistry {
     return entry.compaction;
   }
 
+  /**
+   * Re-reads every document held from the database, where every acknowledged update is, and returns what this
+   * process lacked. Updates from other processes travel through the socket.io adapter's database link; when
+   * that link was down, they were stored but never heard here.
+   */
+  async catchUp(): Promise<Array<{ documentId: string; update: Uint8Array }>> {
+    const missed: Array<{ documentId: string; update: Uint8Array }> = [];
+    for (const entry of [...this.live.values()]) {
+      try {
+        await entry.ready;
+        const stored = await loadState(this.db, entry.id);
+        const heard: Uint8Array[] = [];
+        const listen = (update: Uint8Array) => heard.push(update);
+        entry.doc.on("update", listen);
+        try {
+          Y.applyUpdate(entry.doc, stored.state, "storage");
+        } finally {
+          entry.doc.off("update", listen);
+        }
+        if (heard.length) missed.push({ documentId: entry.id, update: Y.mergeUpdates(heard) });
+      } catch (error) {
+        this.log(`Rattrapage du document ${entry.id} impossible : ${String(error)}`);
+      }
+    }
+    return missed;
+  }
+
   /** Compacts everything held (at shutdown). */
   async flushAll(): Promise<void> {
     await Promise.all([...this.live.values()].map((entry) => this.compact(entry)));

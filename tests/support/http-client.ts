@@ -12,9 +12,15 @@ export interface HttpResponse {
  * like a browser would, and does not follow redirects so tests can see them.
  */
 export class HttpClient {
-  private cookies = new Map<string, string>();
+  constructor(
+    readonly baseUrl: string,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
 
-  constructor(readonly baseUrl: string) {}
+  /** The same signed-in user, talking to another app process. */
+  at(baseUrl: string): HttpClient {
+    return new HttpClient(baseUrl, this.cookies);
+  }
 
   get cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
