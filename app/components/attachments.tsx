@@ -56,7 +56,6 @@ export function Attachments({
           <Form method="post" className="actions" preventScrollReset>
             <input type="hidden" name="intent" value="delete-attachment" />
             <input type="hidden" name="attachmentId" value={mine.attachmentId} />
-            <input type="hidden" name="fileName" value={mine.fileName} />
             <input type="hidden" name="confirm" value="oui" />
             {hidden}
             <button type="submit" className="button">
@@ -85,7 +84,6 @@ export function Attachments({
                 <Form method="post" className="no-print" preventScrollReset>
                   <input type="hidden" name="intent" value="delete-attachment" />
                   <input type="hidden" name="attachmentId" value={attachment.id} />
-                  <input type="hidden" name="fileName" value={attachment.fileName} />
                   {hidden}
                   <button type="submit" className="button button--secondary">
                     Supprimer…<span className="visually-hidden"> {attachment.fileName}</span>

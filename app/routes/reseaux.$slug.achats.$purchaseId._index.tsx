@@ -7,7 +7,7 @@ import { Attachments } from "../components/attachments.tsx";
 import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms.tsx";
 import { listAttachments, MAX_ATTACHMENT_BYTES } from "../features/attachments/attachments.server.ts";
 import { attachmentViews, attachUpload, deleteFromForm, type AttachmentResult } from "../features/attachments/forms.server.ts";
-import { notFound, requireSession } from "../features/auth/guards.server.ts";
+import { authorize, notFound, requireSession } from "../features/auth/guards.server.ts";
 import { can, type Actor } from "../features/auth/permissions.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { formatLocalDate, todayIn } from "../features/purchases/dates.ts";
@@ -170,6 +170,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return fail(submission.reply());
     }
     case "edit": {
+      // Who may not manage the project is refused before its input is judged.
+      authorize(actor, { action: "purchase.manage", networkId: purchase.networkId, coordinatingOrganisationId: purchase.coordinatingOrganisationId });
       const submission = parseWithZod(formData, { schema: editPurchaseSchema });
       if (submission.status !== "success") return fail(submission.reply());
       const { intent: _intent, ...changes } = submission.value;

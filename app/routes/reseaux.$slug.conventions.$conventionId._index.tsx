@@ -7,7 +7,7 @@ import { ConventionForm } from "../components/convention-form.tsx";
 import { FormErrors, SubmitButton, TextField } from "../components/forms.tsx";
 import { listAttachments, MAX_ATTACHMENT_BYTES } from "../features/attachments/attachments.server.ts";
 import { attachmentViews, attachUpload, deleteFromForm, type AttachmentResult } from "../features/attachments/forms.server.ts";
-import { notFound, requireSession } from "../features/auth/guards.server.ts";
+import { authorize, notFound, requireSession } from "../features/auth/guards.server.ts";
 import { can } from "../features/auth/permissions.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { splitMethodLabels } from "../features/purchases/cost-split.ts";
@@ -82,6 +82,9 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     const attachment = await deleteFromForm(context.db, context.uploadDir, actor, formData, { networkId: network.id, ownerKind: "convention", ownerIds: [convention.id] });
     return { intent, attachment };
   }
+  if (intent !== "renew" && intent !== "edit") throw new Response("Action inconnue.", { status: 400 });
+  // Renewing and editing are for who may manage the convention as it stands: refused before the input is judged.
+  authorize(actor, { action: "convention.manage", networkId: network.id, partyOrganisationIds: convention.parties.map((party) => party.id) });
   if (intent === "edit") {
     const submission = parseWithZod(formData, { schema: conventionSchema });
     if (submission.status !== "success") return { intent, result: submission.reply() };
@@ -110,7 +113,6 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     }
     return { intent, result: submission.reply() };
   }
-  if (intent !== "renew") throw new Response("Action inconnue.", { status: 400 });
   const submission = parseWithZod(formData, { schema: renewConventionSchema });
   if (submission.status !== "success") return { intent, result: submission.reply() };
   const outcome = await renewConvention(context.db, { actor, convention, renewsOn: submission.value.renewsOn, yearlyCostCents: submission.value.yearlyCost });

@@ -138,6 +138,8 @@ describe("files of an offer", () => {
     const fields = { intent: "delete-attachment", attachmentId: file!.id, fileName: file!.fileName, ownerId: offerId };
     const asked = await post(ERMONT_DIRECTOR(), purchasePath(), fields);
     expect(visibleText(asked.text)).toContain(`Supprimer « ${file!.fileName} » ?`);
+    // Who may not delete it is not even asked.
+    expect((await post(FRANCONVILLE_DIRECTOR(), purchasePath(), fields)).status).toBe(403);
     expect(await filesOf("purchaseOfferId", offerId)).toHaveLength(2);
     expect((await post(FRANCONVILLE_DIRECTOR(), purchasePath(), { ...fields, confirm: "oui" })).status).toBe(403);
     expect((await post(THIL_DIRECTOR(), purchasePath(), { ...fields, confirm: "oui" })).status).toBe(404);

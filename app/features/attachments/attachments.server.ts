@@ -239,22 +239,26 @@ export async function readAttachment(db: Executor, uploadDir: string, actor: Act
 }
 
 /**
- * Removes a file for someone who may change its owner. `owner`, when given, is the
- * page the request came from: a file of anything else is not found there.
+ * Removes a file for someone who may change its owner (`dryRun`: only checks, to ask for confirmation).
+ * `ownerKind` and `ownerIds`, when given, are the page the request came from: a file of anything else is
+ * not found there. Returns the file's name, or undefined when there is no such file (any more).
  */
 export async function deleteAttachment(
   db: Executor,
   uploadDir: string,
   actor: Actor,
-  input: { attachmentId: string; networkId?: string; ownerKind?: AttachmentOwnerKind; ownerIds?: string[] },
-): Promise<void> {
+  input: { attachmentId: string; networkId?: string; ownerKind?: AttachmentOwnerKind; ownerIds?: string[]; dryRun?: boolean },
+): Promise<{ fileName: string; ownerId: string } | undefined> {
   const attachment = await findAttachment(db, input.attachmentId);
-  if (!attachment) return;
+  if (!attachment) return undefined;
   const owner = ownerOf(attachment);
   if ((input.ownerKind && owner.kind !== input.ownerKind) || (input.ownerIds && !input.ownerIds.includes(owner.id))) throw notFound();
   await requireOwner(db, actor, owner, input.networkId ?? null, true);
-  await db.deleteFrom("attachments").where("id", "=", attachment.id).execute();
-  await unlink(storagePath(uploadDir, attachment.storageKey)).catch(() => {});
+  if (!input.dryRun) {
+    await db.deleteFrom("attachments").where("id", "=", attachment.id).execute();
+    await unlink(storagePath(uploadDir, attachment.storageKey)).catch(() => {});
+  }
+  return { fileName: attachment.fileName, ownerId: owner.id };
 }
 
 /** `Content-Disposition` that keeps accents (RFC 6266) and cannot be broken by the name. */

@@ -78,7 +78,10 @@ export async function attachUpload(
   return { kind: "attach", ok: true, ownerId: owner.id, message: `Pièce jointe « ${fileName} » ajoutée.` };
 }
 
-/** `intent=delete-attachment`: first asks for confirmation, then (with `confirm=oui`) deletes, for who may change the owner. */
+/**
+ * `intent=delete-attachment`: first asks for confirmation, then (with `confirm=oui`) deletes. Only who may
+ * change the owner is asked or obeyed (403; 404 for a file of another page); a file already gone is said so.
+ */
 export async function deleteFromForm(
   db: Parameters<typeof deleteAttachment>[0],
   uploadDir: string,
@@ -87,10 +90,12 @@ export async function deleteFromForm(
   scope: { networkId: string; ownerKind: AttachmentOwnerKind; ownerIds: string[] },
 ): Promise<AttachmentResult> {
   const attachmentId = String(formData.get("attachmentId") ?? "");
-  const fileName = String(formData.get("fileName") ?? "").slice(0, 200);
   const given = String(formData.get("ownerId") ?? "");
-  const ownerId = scope.ownerIds.includes(given) ? given : scope.ownerIds.length === 1 ? scope.ownerIds[0]! : "";
-  if (formData.get("confirm") !== "oui") return { kind: "confirm-delete", ownerId, attachmentId, fileName };
-  await deleteAttachment(db, uploadDir, actor, { attachmentId, ...scope });
-  return { kind: "attach", ok: true, ownerId, message: `Pièce jointe « ${fileName} » supprimée.` };
+  const found = await deleteAttachment(db, uploadDir, actor, { attachmentId, ...scope, dryRun: formData.get("confirm") !== "oui" });
+  if (!found) {
+    const ownerId = scope.ownerIds.includes(given) ? given : (scope.ownerIds[0] ?? "");
+    return { kind: "attach", ok: false, ownerId, message: "Cette pièce jointe n'existe plus." };
+  }
+  if (formData.get("confirm") !== "oui") return { kind: "confirm-delete", ownerId: found.ownerId, attachmentId, fileName: found.fileName };
+  return { kind: "attach", ok: true, ownerId: found.ownerId, message: `Pièce jointe « ${found.fileName} » supprimée.` };
 }
