@@ -314,7 +314,10 @@ export interface CalendarFeedsTable {
 
 export interface AttachmentsTable {
   id: Generated<string>;
-  documentId: string;
+  /** Exactly one owner is set (check constraint attachments_one_owner). */
+  documentId: string | null;
+  purchaseOfferId: string | null;
+  conventionId: string | null;
   fileName: string;
   contentType: string;
   sizeBytes: number;
@@ -349,7 +352,7 @@ export interface NotificationsTable {
 
 export type PurchaseStage = "needs" | "consultation" | "negotiation" | "award" | "execution" | "closed";
 export type ParticipantDecision = "interested" | "joined" | "declined";
-export type SplitMethodColumn = "equal" | "population" | "caseload" | "percentage" | "residual";
+export type SplitMethodColumn = "equal" | "population" | "caseload" | "percentage" | "residual" | "per_inhabitant";
 export type AbsStatusColumn = "not_started" | "provider_chosen" | "in_progress" | "presented";
 
 export interface ProcurementThresholdsTable {
@@ -437,6 +440,8 @@ export interface ConventionsTable {
   splitMethod: SplitMethodColumn;
   cofinancerName: string | null;
   cofinancingBasisPoints: Generated<number>;
+  /** Per-inhabitant key: what each party owes per inhabitant, in cents. */
+  ratePerInhabitantCents: number | null;
   startsOn: string;
   renewsOn: string;
   createdBy: string | null;

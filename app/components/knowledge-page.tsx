@@ -1,5 +1,6 @@
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
+import { Attachments } from "./attachments.tsx";
 import { CollaborativeEditor } from "./editor/collaborative-editor.tsx";
 import { KnowledgeFields, KnowledgeLinks, LegalReferenceList, ProposeToAgenda, ThemeList, valuesFromPayload } from "./knowledge-fields.tsx";
 
@@ -86,70 +87,13 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
         mentionables={data.editor.mentionables}
       />
       <LegalReferenceList references={document.legalReferences} />
-      <section aria-labelledby="pieces-jointes">
-        <h2 id="pieces-jointes">Pièces jointes</h2>
-        {result?.kind === "attach" ? (
-          <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
-            {result.message}
-          </p>
-        ) : null}
-        {result?.kind === "confirm-delete" ? (
-          <div className="warning" role="alertdialog" aria-labelledby="suppression-titre">
-            <h3 id="suppression-titre">Supprimer « {result.fileName} » ?</h3>
-            <Form method="post" className="actions">
-              <input type="hidden" name="intent" value="delete-attachment" />
-              <input type="hidden" name="attachmentId" value={result.attachmentId} />
-              <input type="hidden" name="fileName" value={result.fileName} />
-              <input type="hidden" name="confirm" value="oui" />
-              <button type="submit" className="button">
-                Supprimer définitivement
-              </button>
-              <Link to=".">Annuler</Link>
-            </Form>
-          </div>
-        ) : null}
-        {data.attachments.length === 0 ? (
-          <p className="muted">Aucune pièce jointe.</p>
-        ) : (
-          <ul className="search-results" aria-label="Pièces jointes">
-            {data.attachments.map((attachment) => (
-              <li key={attachment.id}>
-                <a href={`/reseaux/${slug}/pieces-jointes/${attachment.id}`} download>
-                  {attachment.fileName}
-                </a>
-                <span className="muted">
-                  {attachment.size} — ajoutée le {attachment.addedOn}
-                  {attachment.uploaderName ? ` par ${attachment.uploaderName}` : ""}
-                </span>
-                {document.canWrite ? (
-                  <Form method="post" className="no-print">
-                    <input type="hidden" name="intent" value="delete-attachment" />
-                    <input type="hidden" name="attachmentId" value={attachment.id} />
-                    <input type="hidden" name="fileName" value={attachment.fileName} />
-                    <button type="submit" className="button button--secondary">
-                      Supprimer…<span className="visually-hidden"> {attachment.fileName}</span>
-                    </button>
-                  </Form>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-        {document.canWrite ? (
-          <Form method="post" encType="multipart/form-data" className="no-print">
-            <div className="field">
-              <label htmlFor="attachment-file">Joindre un fichier</label>
-              <span className="hint" id="attachment-file-hint">
-                PDF, Word, Excel, PowerPoint, OpenDocument, images, texte ou CSV ; 10 Mo au plus.
-              </span>
-              <input id="attachment-file" name="file" type="file" aria-describedby="attachment-file-hint" />
-            </div>
-            <button type="submit" className="button button--secondary">
-              Joindre
-            </button>
-          </Form>
-        ) : null}
-      </section>
+      <Attachments
+        slug={slug}
+        ownerId={document.id}
+        attachments={data.attachments}
+        canWrite={document.canWrite}
+        result={result?.kind === "attach" || result?.kind === "confirm-delete" ? result : undefined}
+      />
       {children}
       <Comments comments={data.comments} result={result} />
       <KnowledgeLinks slug={slug} backlinks={data.backlinks} meetings={data.meetings} />

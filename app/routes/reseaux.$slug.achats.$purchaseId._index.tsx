@@ -3,8 +3,11 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { z } from "zod";
+import { Attachments } from "../components/attachments.tsx";
 import { FormErrors, SelectField, SubmitButton, TextAreaField, TextField } from "../components/forms.tsx";
-import { notFound } from "../features/auth/guards.server.ts";
+import { listAttachments, MAX_ATTACHMENT_BYTES } from "../features/attachments/attachments.server.ts";
+import { attachmentViews, attachUpload, deleteFromForm, type AttachmentResult } from "../features/attachments/forms.server.ts";
+import { authorize, notFound, requireSession } from "../features/auth/guards.server.ts";
 import { can, type Actor } from "../features/auth/permissions.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { formatLocalDate, todayIn } from "../features/purchases/dates.ts";
@@ -17,11 +20,13 @@ import {
   purchaseDetails,
   recordOffer,
   respondToPurchase,
+  updatePurchase,
 } from "../features/purchases/purchases.server.ts";
 import { decisionLabels, purchaseStages, stageLabels } from "../features/purchases/labels.ts";
-import { awardSchema, offerSchema, orderSchema, respondSchema, stageSchema } from "../features/purchases/schemas.ts";
+import { awardSchema, editPurchaseSchema, offerSchema, orderSchema, respondSchema, stageSchema } from "../features/purchases/schemas.ts";
 import { procedureLabels } from "../features/purchases/thresholds.ts";
 import { readForm } from "../http/forms.server.ts";
+import { isMultipart, readUpload } from "../http/uploads.server.ts";
 import { formatDateTime } from "../i18n/format.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.purchase.subject ?? "Achat groupé"} — Tablée` }];
@@ -44,6 +49,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { network, actor, purchase } = await load(request, params, context);
   const details = await purchaseDetails(context.db, purchase);
   const mine = respondingFor(actor, network.id, details.participants.map((participant) => participant.organisationId));
+  const files = attachmentViews(await listAttachments(context.db, "offer", details.offers.map((offer) => offer.id)));
   return {
     slug: network.slug,
     today: todayIn(network.timeZone),
@@ -72,6 +78,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       contact: offer.contact,
       notes: offer.notes,
       description: offer.description,
+      files: files.filter((file) => file.ownerId === offer.id),
       rows: offer.comparison.rows.map((row) => ({ ...row, grouped: euros(row.groupedCents), alone: euros(row.aloneCents), saving: euros(row.savingCents) })),
       totals: { grouped: euros(offer.comparison.totalGroupedCents), alone: euros(offer.comparison.totalAloneCents), saving: euros(offer.comparison.totalSavingCents) },
     })),
@@ -84,14 +91,35 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type Intent = "respond" | "offer" | "award" | "order" | "stage";
+type Intent = "respond" | "offer" | "award" | "order" | "stage" | "edit" | "attach" | "delete-attachment";
+type ActionResult = { intent: Intent; result?: SubmissionResult<string[]>; attachment?: AttachmentResult };
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+async function offerIdsOf(db: ActionFunctionArgs["context"]["db"], purchaseId: string): Promise<string[]> {
+  return (await db.selectFrom("purchaseOffers").select("id").where("purchaseId", "=", purchaseId).execute()).map((offer) => offer.id);
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs): Promise<ActionResult> {
+  if (isMultipart(request)) {
+    // A file for one of the offers. Read (within its limit) before answering a refusal: a reply sent mid-upload resets the connection.
+    requireSession(context, request);
+    const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
+    const { network, actor, purchase } = await load(request, params, context);
+    const offerIds = await offerIdsOf(context.db, purchase.id);
+    const attachment = await attachUpload(context.db, context.uploadDir, actor, {
+      upload,
+      networkId: network.id,
+      owner: (fields) => {
+        const offerId = String(fields?.get("offerId") ?? "");
+        return offerIds.includes(offerId) ? { kind: "offer", id: offerId } : undefined;
+      },
+    });
+    return { intent: "attach", attachment };
+  }
   const { network, actor, purchase } = await load(request, params, context);
   const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "") as Intent;
   const today = todayIn(network.timeZone);
-  const fail = (result: SubmissionResult<string[]>) => ({ intent, result });
+  const fail = (result: SubmissionResult<string[]>): ActionResult => ({ intent, result });
   function refuse<S extends { reply: (options?: object) => SubmissionResult<string[]> }>(submission: S, outcome: { field?: string; message: string }) {
     return fail(outcome.field ? submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] } }) : submission.reply({ formErrors: [outcome.message] }));
   }
@@ -140,6 +168,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (submission.status !== "success") return fail(submission.reply());
       await changeStage(context.db, { actor, purchase, stage: submission.value.stage });
       return fail(submission.reply());
+    }
+    case "edit": {
+      // Who may not manage the project is refused before its input is judged.
+      authorize(actor, { action: "purchase.manage", networkId: purchase.networkId, coordinatingOrganisationId: purchase.coordinatingOrganisationId });
+      const submission = parseWithZod(formData, { schema: editPurchaseSchema });
+      if (submission.status !== "success") return fail(submission.reply());
+      const { intent: _intent, ...changes } = submission.value;
+      const outcome = await updatePurchase(context.db, { actor, purchase, today, changes });
+      return outcome.ok ? fail(submission.reply()) : refuse(submission, outcome);
+    }
+    case "delete-attachment": {
+      const offerIds = await offerIdsOf(context.db, purchase.id);
+      return { intent, attachment: await deleteFromForm(context.db, context.uploadDir, actor, formData, { networkId: network.id, ownerKind: "offer", ownerIds: offerIds }) };
     }
     default:
       throw new Response("Action inconnue.", { status: 400 });
@@ -262,6 +303,43 @@ function AwardForm({ offers }: { offers: LoaderData["offers"] }) {
   );
 }
 
+function EditPurchaseForm({ purchase }: { purchase: LoaderData["purchase"] }) {
+  const lastResult = useIntentResult("edit");
+  const failed = lastResult?.status === "error";
+  const values = { subject: purchase.subject, needDescription: purchase.needDescription, contactName: purchase.contactName, contactEmail: purchase.contactEmail ?? "", joinDeadline: purchase.joinDeadline };
+  const [form, fields] = useForm({
+    id: "modifier-achat",
+    lastResult,
+    defaultValue: values,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: editPurchaseSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <section className="card" aria-labelledby="modifier-achat-titre">
+      <h2 id="modifier-achat-titre">Modifier le projet</h2>
+      <details open={failed || undefined}>
+        <summary>Modifier l'objet, le besoin, le contact ou la date limite</summary>
+        <Form method="post" {...getFormProps(form)}>
+          <FormErrors id={form.errorId} errors={form.errors} />
+          <input type="hidden" name="intent" value="edit" />
+          <TextField field={fields.subject} label="Objet" />
+          <TextAreaField field={fields.needDescription} label="Description du besoin" rows={4} />
+          <TextField field={fields.contactName} label="Nom du contact" />
+          <TextField field={fields.contactEmail} label="E-mail du contact (facultatif)" type="email" />
+          <TextField field={fields.joinDeadline} label="Date limite d'adhésion" type="date" />
+          <SubmitButton>Enregistrer les modifications</SubmitButton>
+        </Form>
+      </details>
+      {lastResult && !failed ? (
+        <p className="notice" role="status">
+          Modifications enregistrées.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function StageForm({ stage }: { stage: string }) {
   const [form, fields] = useForm({ id: "etape", lastResult: useIntentResult("stage"), defaultValue: { stage } });
   return (
@@ -275,6 +353,7 @@ function StageForm({ stage }: { stage: string }) {
 
 export default function GroupPurchase() {
   const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const { purchase } = data;
   const joined = data.participants.filter((participant) => participant.decision === "joined");
   const mine = data.participants.filter((participant) => participant.mine);
@@ -300,6 +379,7 @@ export default function GroupPurchase() {
         <dd>{purchase.stageLabel}</dd>
       </dl>
       {data.canManage ? <StageForm stage={purchase.stage} /> : null}
+      {data.canManage ? <EditPurchaseForm key={`${purchase.subject}|${purchase.needDescription}|${purchase.contactName}|${purchase.contactEmail}|${purchase.joinDeadline}`} purchase={purchase} /> : null}
 
       <h2>Qui participe</h2>
       <p>
@@ -349,6 +429,17 @@ export default function GroupPurchase() {
           </p>
           <p>{offer.description}</p>
           {offer.notes ? <p className="muted">{offer.notes}</p> : null}
+          <Attachments
+            slug={data.slug}
+            ownerId={offer.id}
+            attachments={offer.files}
+            canWrite={data.canManage}
+            result={actionData?.attachment}
+            title={`Pièces jointes de l'offre ${offer.providerName}`}
+            headingLevel={4}
+            addLabel={`Joindre un fichier à l'offre ${offer.providerName}`}
+            fields={{ offerId: offer.id }}
+          />
           {offer.rows.length === 0 ? (
             <p className="muted">Aucun CCAS n'adhère encore : la comparaison apparaîtra avec les adhésions.</p>
           ) : (

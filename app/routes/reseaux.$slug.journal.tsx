@@ -27,6 +27,8 @@ const actionLabels: Record<string, string> = {
   meeting_updated: "Table ronde modifiée",
   agenda_item_decided: "Décision sur un point de l'ordre du jour",
   rotation_changed: "Réglages de la rotation changés",
+  purchase_updated: "Achat groupé modifié",
+  convention_updated: "Convention modifiée",
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { attachmentDisposition } from "../features/knowledge/attachments.server.ts";
+import { attachmentDisposition } from "../features/attachments/attachments.server.ts";
 import { exportDocument, parseExportFormat } from "../features/knowledge/export.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { uuidParam } from "../http/params.server.ts";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireSession } from "../features/auth/guards.server.ts";
-import { readUpload } from "../features/knowledge/forms.server.ts";
+import { readUpload } from "../http/uploads.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 

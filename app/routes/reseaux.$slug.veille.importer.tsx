@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import { requireSession } from "../features/auth/guards.server.ts";
-import { readUpload } from "../features/knowledge/forms.server.ts";
+import { readUpload } from "../http/uploads.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
 import { listSections } from "../features/knowledge/read.server.ts";
 import { flattenSections } from "../features/knowledge/sections.server.ts";

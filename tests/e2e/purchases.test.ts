@@ -15,6 +15,16 @@ function fieldErrorOf(page: Page, label: string) {
   return page.locator(".field", { has: page.getByLabel(label, { exact: true }) }).locator(".field-error");
 }
 
+const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+/** A Windows executable renamed .pdf: refused by its content, whatever its name says. */
+function renamedExecutable(): Buffer {
+  const exe = Buffer.alloc(4096);
+  exe.set([0x4d, 0x5a, 0x90, 0x00]);
+  exe.write("PE\0\0", 128, "latin1");
+  exe[0x3c] = 128;
+  return exe;
+}
+
 async function noHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, "défilement horizontal à 360 px").toBeLessThanOrEqual(0);
@@ -81,6 +91,19 @@ describe("group purchases in the browser", { timeout: E2E_TIMEOUT * 2 }, () => {
     // 16 000 € from 5 CCAS against 22 000 € alone: 6 000 € saved by each of the 7.
     expect((await offer.locator("tfoot").innerText()).replace(/\s+/g, " ")).toMatch(/Total 112 000,00 € 154 000,00 € 42 000,00 €/);
     await expectAccessible(ermont.page, "comparaison des offres");
+    // The offer's quotation, attached by the coordinating CCAS: a renamed executable is refused next to the field.
+    const offerFile = ermont.page.getByLabel("Joindre un fichier à l'offre Cabinet Territoires Solidaires");
+    await offerFile.setInputFiles({ name: "devis.pdf", mimeType: "application/pdf", buffer: renamedExecutable() });
+    await offer.getByRole("button", { name: "Joindre", exact: true }).click();
+    await settle(ermont.page);
+    await offer.locator(".field", { has: offerFile }).locator(".field-error").filter({ hasText: "n'est pas d'un type accepté" }).waitFor({ timeout: 15_000 });
+    expect(await offerFile.getAttribute("aria-invalid")).toBe("true");
+    await offerFile.setInputFiles({ name: "devis Territoires Solidaires.pdf", mimeType: "application/pdf", buffer: pdf });
+    await offer.getByRole("button", { name: "Joindre", exact: true }).click();
+    await settle(ermont.page);
+    await offer.getByRole("link", { name: "devis Territoires Solidaires.pdf" }).waitFor({ timeout: 15_000 });
+    await offer.getByText("Pièce jointe « devis Territoires Solidaires.pdf » ajoutée.").waitFor();
+    await expectAccessible(ermont.page, "pièce jointe d'une offre");
     await ermont.page.getByLabel("Offre retenue").selectOption({ label: "Cabinet Territoires Solidaires" });
     await ermont.page.getByLabel("Motif du choix").fill("Moins cher à 7 CCAS, méthode participative.");
     await ermont.page.getByRole("button", { name: "Attribuer" }).click();
@@ -91,6 +114,12 @@ describe("group purchases in the browser", { timeout: E2E_TIMEOUT * 2 }, () => {
     // Each CCAS confirms its own order.
     await confirmOrder(ermont.page, "CCAS d'Ermont");
     await franconville.page.reload();
+    // Every member downloads the offer's files; only the managers may add some.
+    const quotation = franconville.page.getByRole("link", { name: "devis Territoires Solidaires.pdf" });
+    const downloaded = await franconville.page.request.get((await quotation.getAttribute("href"))!);
+    expect(downloaded.status()).toBe(200);
+    expect((await downloaded.body()).subarray(0, 8).toString()).toBe("%PDF-1.4");
+    expect(await franconville.page.getByLabel("Joindre un fichier à l'offre Cabinet Territoires Solidaires").count()).toBe(0);
     await confirmOrder(franconville.page, "CCAS de Franconville");
     await expectAccessible(franconville.page, "confirmation de commande, sur téléphone");
     await taverny.page.reload();
@@ -155,10 +184,48 @@ describe("group purchases in the browser", { timeout: E2E_TIMEOUT * 2 }, () => {
     await expectAccessible(page, "convention");
     const url = new URL(page.url()).pathname;
 
+    // The signed convention, filed with it; deleting a document asks first.
+    await page.getByLabel("Ajouter un document").setInputFiles({ name: "convention signée.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.getByRole("button", { name: "Joindre", exact: true }).click();
+    await settle(page);
+    await page.getByRole("link", { name: "convention signée.pdf" }).waitFor({ timeout: 15_000 });
+    await page.getByLabel("Ajouter un document").setInputFiles({ name: "brouillon.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.getByRole("button", { name: "Joindre", exact: true }).click();
+    await settle(page);
+    await page.getByRole("link", { name: "brouillon.pdf" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Supprimer… brouillon.pdf" }).click();
+    await settle(page);
+    await page.getByRole("alertdialog", { name: "Supprimer « brouillon.pdf » ?" }).waitFor({ timeout: 15_000 });
+    await expectAccessible(page, "confirmation de suppression d'un document");
+    await page.getByRole("button", { name: "Supprimer définitivement" }).click();
+    await settle(page);
+    await page.getByText("Pièce jointe « brouillon.pdf » supprimée.").waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("link", { name: "brouillon.pdf" }).count()).toBe(0);
+    await expectAccessible(page, "documents de la convention");
+
+    // Edited after the fact: the partners now pay 3,60 € per inhabitant a year; a missing rate is refused next to its field.
+    await page.getByText("Modifier les parties, le service, le coût, la clé ou les dates").click();
+    const edit = page.locator("#modifier-convention");
+    await edit.getByLabel("Intitulé").fill("Minibus de transport à la demande (contribution par habitant)");
+    await edit.getByLabel("Clé de répartition").selectOption({ label: "Montant fixe par habitant" });
+    await edit.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    await settle(page);
+    await fieldErrorOf(page, "Montant par habitant et par an (€)").filter({ hasText: "Indiquez le montant dû par habitant, par exemple 3,60." }).waitFor({ timeout: 15_000 });
+    expect(await edit.getByLabel("Intitulé").inputValue()).toBe("Minibus de transport à la demande (contribution par habitant)");
+    await expectAccessible(page, "modification d'une convention refusée");
+    await edit.getByLabel("Montant par habitant et par an (€)").fill("3,60");
+    await edit.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    await waitForHeading(page, "Minibus de transport à la demande (contribution par habitant)");
+    await page.getByRole("row", { name: /CCAS de Thil 3,60\s€ × 2\s016 habitants 7\s257,60\s€/ }).waitFor({ timeout: 15_000 });
+    await page.getByText(/Chaque CCAS verse 3,60\s€ par habitant et par an/).waitFor();
+    await page.getByText("Modifications enregistrées.").waitFor();
+    await expectAccessible(page, "convention modifiée");
+
     const thil = await suite.newTab({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
     await signIn(thil.page, thilDirector);
     await visit(thil.page, url);
-    await thil.page.getByText(/Cette année, le CCAS de Thil doit 540,00\s€/).waitFor();
+    await thil.page.getByText(/Cette année, le CCAS de Thil doit 7\s257,60\s€/).waitFor();
+    await thil.page.getByRole("link", { name: "convention signée.pdf" }).waitFor();
     await noHorizontalScroll(thil.page);
     await expectAccessible(thil.page, "convention, sur téléphone");
     // A party's director may record conventions too: the form fits a phone.

@@ -137,19 +137,34 @@ export const routePolicies: Record<string, RoutePolicy> = {
   },
   "routes/reseaux.$slug.fiches.$documentId.export": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.fiches.$documentId.historique": { get: NETWORK_MEMBER, post: OWN_CCAS, note: "restoring a version is editing the note" },
-  "routes/reseaux.$slug.pieces-jointes.$attachmentId": { get: NETWORK_MEMBER, note: "an attachment of a published note: readers of the note download it" },
+  "routes/reseaux.$slug.pieces-jointes.$attachmentId": {
+    get: NETWORK_MEMBER,
+    note: "an attachment of a published note: readers of the note download it; files of offers and conventions: tests/integration/purchase-files-and-edits.test.ts",
+  },
   "routes/reseaux.$slug.achats._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "creating a purchase: coordinators and the coordinating CCAS's director (checked in the feature)" },
   "routes/reseaux.$slug.achats.$purchaseId._index": {
     get: NETWORK_MEMBER,
     post: NETWORK_MEMBER,
-    note: "each CCAS's director answers for it; offers and award are the coordinating CCAS's (tests/integration/purchases.test.ts)",
+    intents: {
+      // Editing the project: the coordinating CCAS (Ermont) and the coordinators, refused to others before the input is read.
+      edit: CCAS_DIRECTION,
+      // Asking to delete a file that does not exist answers any member in French; a real one: tests/integration/purchase-files-and-edits.test.ts.
+      "delete-attachment": NETWORK_MEMBER,
+    },
+    note: "each CCAS's director answers for it; offers, their files and award are the coordinating CCAS's (tests/integration/purchases.test.ts, purchase-files-and-edits.test.ts); uploads are multipart (same file)",
   },
   "routes/reseaux.$slug.achats.$purchaseId.repartition.$format": {
     get: rule(404, signedOut),
     note: "the demo purchase is not awarded yet, so it has no shares: 404 for everybody; exports of an awarded one: tests/integration/purchases.test.ts",
   },
   "routes/reseaux.$slug.conventions._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
-  "routes/reseaux.$slug.conventions.$conventionId._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
+  "routes/reseaux.$slug.conventions.$conventionId._index": {
+    get: NETWORK_MEMBER,
+    // The form without intent renews; renewing and editing are for the parties' directors (Ermont and Franconville) and the coordinators.
+    post: DIRECTORS,
+    intents: { renew: DIRECTORS, edit: DIRECTORS, "delete-attachment": NETWORK_MEMBER },
+    note: "the fixture's convention ties Ermont and Franconville; documents' uploads (multipart) and deletions: tests/integration/purchase-files-and-edits.test.ts",
+  },
   "routes/reseaux.$slug.conventions.$conventionId.repartition.$format": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.abs": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "a CCAS's ABS status: its director or a coordinator (checked in the feature)" },
 };

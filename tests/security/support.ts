@@ -113,6 +113,13 @@ export async function prepareSecurityFixture(
       })),
     )
     .execute();
+  // A file on the demo offer and on the convention, so that their pages show (and the suites probe) the deletion form.
+  const offer = await db.selectFrom("purchaseOffers").select("id").where("purchaseId", "=", purchase.id).executeTakeFirstOrThrow();
+  for (const owner of [{ purchaseOfferId: offer.id }, { conventionId: convention.id }]) {
+    const key = randomBytes(8).toString("hex");
+    await writeFile(path.join(uploadDir, "attachments", key), pdf);
+    await db.insertInto("attachments").values({ ...owner, fileName: "devis.pdf", contentType: "application/pdf", sizeBytes: pdf.length, storageKey: key }).execute();
+  }
   const ids: DemoIds = {
     // Parameters whose value depends on the route: `<route id>:<parameter>` wins over `<parameter>`.
     "routes/reseaux.$slug.veille.$documentId._index:documentId": watchPageId,

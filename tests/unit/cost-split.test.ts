@@ -128,6 +128,58 @@ describe("split keys", () => {
   });
 });
 
+describe("per-inhabitant rate key (Roujan's partners pay 3,60 € per inhabitant a year)", () => {
+  const key = (rate: number | null): SplitKey => ({ method: "per_inhabitant", ratePerInhabitantCents: rate });
+
+  it("3,60 € × 1 234 inhabitants = 4 442,40 €, exactly, with the formula in plain French", () => {
+    const result = splitCost(0, key(360), [
+      party("roujan", { name: "CCAS de Roujan", population: 1234, populationYear: 2022 }),
+      party("neffies", { name: "CCAS de Neffiès", population: 1051, populationYear: 2022 }),
+    ]);
+    expect(result.shares.map((share) => share.cents)).toEqual([444_240, 378_360]);
+    expect(result.totalCents).toBe(822_600);
+    expect(result.cofinancingCents).toBe(0);
+    expect(result.shares[0]!.formula).toMatch(/^3,60\s€ × 1\s234 habitants$/);
+    const explanation = result.explanation.join(" ");
+    expect(explanation).toMatch(/Chaque CCAS verse 3,60\s€ par habitant et par an \(population municipale 2022\)/);
+    expect(explanation).toMatch(/2\s285 habitants au total : 3,60\s€ × 2\s285 = 8\s226,00\s€/);
+  });
+
+  it("tells in French a missing rate, a zero rate, a missing population", () => {
+    expect(validateSplit(key(null), [party("a", { population: 10 })])).toEqual({ field: "ratePerInhabitantCents", message: "Indiquez le montant dû par habitant, par exemple 3,60." });
+    expect(validateSplit(key(0), [party("a", { population: 10 })])?.field).toBe("ratePerInhabitantCents");
+    expect(validateSplit(key(-360), [party("a", { population: 10 })])?.field).toBe("ratePerInhabitantCents");
+    expect(validateSplit(key(360), [party("a", { population: null })])?.message).toBe(
+      "La population de CCAS a n'est pas renseignée : elle est nécessaire pour un montant par habitant.",
+    );
+    expect(validateSplit(key(Number.MAX_SAFE_INTEGER), [party("a", { population: 1000 })])?.message).toBe("Le montant par habitant est trop élevé.");
+    expect(() => splitCost(0, key(null), [party("a", { population: 10 })])).toThrow(RangeError);
+  });
+
+  const partiesArb = fc
+    .uniqueArray(fc.string({ minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 15 })
+    .chain((ids) =>
+      fc.array(fc.integer({ min: 0, max: 2_200_000 }), { minLength: ids.length, maxLength: ids.length }).map((populations) =>
+        ids.map((id, index) => party(id, { population: populations[index]!, populationYear: 2021 })),
+      ),
+    );
+
+  it("each share is rate × population exactly, the shares add up to the total, none negative, order does not matter", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), partiesArb, (rate, parties) => {
+        const result = splitCost(0, key(rate), parties);
+        expect(result.shares.map((share) => share.cents)).toEqual(parties.map((entry) => rate * entry.population!));
+        expect(sum(result.shares.map((share) => share.cents))).toBe(result.totalCents);
+        expect(result.shares.every((share) => share.cents >= 0 && Number.isSafeInteger(share.cents))).toBe(true);
+        const reversed = splitCost(0, key(rate), [...parties].reverse());
+        const byId = (shares: typeof result.shares) => Object.fromEntries(shares.map((share) => [share.partyId, share.cents]));
+        expect(byId(reversed.shares)).toEqual(byId(result.shares));
+        expect(reversed.totalCents).toBe(result.totalCents);
+      }),
+    );
+  });
+});
+
 describe("reading amounts", () => {
   it("reads French amounts into cents without floating point", () => {
     expect(parseEurosToCents("12 000,50")).toBe(1_200_050);

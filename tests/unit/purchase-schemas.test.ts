@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conventionSchema, offerSchema, respondSchema } from "../../app/features/purchases/schemas.ts";
+import { conventionSchema, editPurchaseSchema, offerSchema, respondSchema } from "../../app/features/purchases/schemas.ts";
 
 /** What the forms refuse, in French, before anything reaches the database. */
 
@@ -33,5 +33,26 @@ describe("purchase forms", () => {
     const over = conventionSchema.safeParse({ ...convention, renewsOn: "2028-01-01", parties: [{ organisationId: "x", share: "120" }] });
     expect(issues(over)["parties.0.share"]).toBe("La part ne peut pas dépasser 100 %.");
     expect(issues(conventionSchema.safeParse({ ...convention, renewsOn: "2028-01-01", yearlyCost: "-1" })).yearlyCost).toBe("Le coût annuel ne peut pas être négatif.");
+  });
+
+  it("per inhabitant: asks for a positive rate, reads it into cents, and needs no yearly cost", () => {
+    const convention = { title: "Accueil commun", service: "front_desk", splitMethod: "per_inhabitant", startsOn: "2027-01-01", renewsOn: "2028-01-01", parties: [{ organisationId: "x" }] };
+    const parsed = conventionSchema.parse({ ...convention, ratePerInhabitant: "3,60", yearlyCost: "" });
+    expect(parsed).toMatchObject({ ratePerInhabitantCents: 360, yearlyCost: null, cofinancingBasisPoints: 0 });
+    // A cost typed anyway is ignored: it is the sum of the contributions.
+    expect(conventionSchema.parse({ ...convention, ratePerInhabitant: "3,60", yearlyCost: "999" }).yearlyCost).toBeNull();
+    expect(issues(conventionSchema.safeParse(convention)).ratePerInhabitant).toBe("Indiquez le montant dû par habitant, par exemple 3,60.");
+    expect(issues(conventionSchema.safeParse({ ...convention, ratePerInhabitant: "0" })).ratePerInhabitant).toBe("Le montant par habitant doit être positif.");
+    expect(issues(conventionSchema.safeParse({ ...convention, ratePerInhabitant: "trois" })).ratePerInhabitant).toContain("montant positif en euros");
+    // Other keys still need the yearly cost.
+    expect(issues(conventionSchema.safeParse({ ...convention, splitMethod: "equal" })).yearlyCost).toBe("Le coût annuel : indiquez un montant en euros.");
+  });
+
+  it("edits a project with the creation fields and checks, without its coordinating CCAS", () => {
+    const edit = { intent: "edit", subject: "ABS 2027", needDescription: "Analyse des besoins sociaux.", contactName: "Denis Durand", joinDeadline: "2027-03-31" };
+    expect(editPurchaseSchema.parse({ ...edit, coordinatingOrganisationId: "00000000-0000-4000-8000-000000000000" })).toEqual({ ...edit, contactEmail: null });
+    expect(issues(editPurchaseSchema.safeParse({ ...edit, subject: "AB" })).subject).toBe("L'objet doit faire au moins 3 caractères.");
+    expect(issues(editPurchaseSchema.safeParse({ ...edit, contactEmail: "non" })).contactEmail).toBe("Indiquez une adresse e-mail valide.");
+    expect(issues(editPurchaseSchema.safeParse({ ...edit, joinDeadline: "" })).joinDeadline).toBe("Indiquez la date limite d'adhésion.");
   });
 });

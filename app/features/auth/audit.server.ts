@@ -20,7 +20,9 @@ export type AuditAction =
   | "meeting_status_changed"
   | "meeting_updated"
   | "agenda_item_decided"
-  | "rotation_changed";
+  | "rotation_changed"
+  | "purchase_updated"
+  | "convention_updated";
 
 export interface AuditEntry {
   action: AuditAction;

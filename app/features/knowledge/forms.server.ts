@@ -1,5 +1,4 @@
 import { parse } from "@conform-to/dom";
-import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { KnowledgeInputError } from "./knowledge.server.ts";
 
 /**
@@ -50,35 +49,4 @@ export async function attempt<T>(payload: FormPayload, work: () => Promise<T>): 
     if (error instanceof KnowledgeInputError) return { ok: false, errors: error.fieldErrors, payload };
     throw error;
   }
-}
-
-/**
- * A multipart form whose files are held in memory up to `maxFileBytes` each.
- * A larger file is read to its end but not kept: answering before the upload
- * is over would reset the connection, and the user would see no message.
- */
-export async function readUpload(request: Request, maxFileBytes: number): Promise<{ ok: true; formData: FormData } | { ok: false; tooLarge: boolean }> {
-  let tooLarge = false;
-  const handler: UploadHandler = async ({ filename, contentType, data }) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size > maxFileBytes) tooLarge = true;
-      else chunks.push(chunk);
-    }
-    if (tooLarge) return undefined;
-    if (filename === undefined) return new TextDecoder().decode(Buffer.concat(chunks));
-    return new File(chunks as BlobPart[], filename, { type: contentType });
-  };
-  try {
-    const formData = await unstable_parseMultipartFormData(request, handler);
-    return tooLarge ? { ok: false, tooLarge: true } : { ok: true, formData };
-  } catch {
-    return { ok: false, tooLarge };
-  }
-}
-
-export function isMultipart(request: Request): boolean {
-  return (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
 }

@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { listAttachments, MAX_ATTACHMENT_BYTES } from "../attachments/attachments.server.ts";
+import { attachmentViews, attachUpload, deleteFromForm } from "../attachments/forms.server.ts";
 import { requireSession } from "../auth/guards.server.ts";
 import { editorContext } from "../documents/editor-context.server.ts";
 import { requireNetworkMember } from "../network/access.server.ts";
 import { readForm } from "../../http/forms.server.ts";
+import { isMultipart, readUpload } from "../../http/uploads.server.ts";
 import { uuidParam } from "../../http/params.server.ts";
 import { formatDate, formatDateTime } from "../../i18n/format.ts";
 import { itemStatusLabels } from "../roundtables/agenda.ts";
 import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgenda } from "./agenda-links.server.ts";
-import { addAttachment, deleteAttachment, listAttachments, MAX_ATTACHMENT_BYTES } from "./attachments.server.ts";
 import { addComment, listComments, setCommentResolved } from "./comments.server.ts";
-import { attempt, isMultipart, knowledgeFields, readPayload, readUpload } from "./forms.server.ts";
+import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
 import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
 import { proposeToAgendaSchema } from "./schemas.ts";
@@ -30,7 +32,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
     backlinks(context.db, actor, network.id, document.id),
     meetingsDiscussing(context.db, document.id),
     nextMeetingTakingProposals(context.db, network.id),
-    listAttachments(context.db, document.id),
+    listAttachments(context.db, "document", [document.id]),
   ]);
   const comments = await listComments(context.db, actor, document.id);
   const nextHost = nextMeeting
@@ -68,13 +70,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       itemTitle: meeting.itemTitle,
       status: itemStatusLabels[meeting.status].toLowerCase(),
     })),
-    attachments: attachments.map((attachment) => ({
-      id: attachment.id,
-      fileName: attachment.fileName,
-      size: formatBytes(attachment.sizeBytes),
-      uploaderName: attachment.uploaderName,
-      addedOn: formatDate(attachment.createdAt),
-    })),
+    attachments: attachmentViews(attachments),
     comments: comments.map((comment) => ({
       ...comment,
       createdAt: formatDateTime(comment.createdAt),
@@ -89,8 +85,9 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
     // The upload is read (within its limit) before answering a refusal: a reply sent mid-upload resets the connection.
     requireSession(context, request);
     const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
-    const { actor } = await requireNetworkMember(context, request, params.slug);
-    return attach(context, actor, uuidParam(params.documentId), upload);
+    const { network, actor } = await requireNetworkMember(context, request, params.slug);
+    const documentId = uuidParam(params.documentId);
+    return attachUpload(context.db, context.uploadDir, actor, { upload, networkId: network.id, owner: () => ({ kind: "document", id: documentId }) });
   }
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const documentId = uuidParam(params.documentId);
@@ -137,11 +134,7 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
     return { kind: "resolve", ok: true, message: intent === "resolve" ? "Discussion marquée comme résolue." : "Discussion rouverte." } as const;
   }
   if (intent === "delete-attachment") {
-    const attachmentId = String(formData.get("attachmentId") ?? "");
-    const fileName = String(formData.get("fileName") ?? "");
-    if (formData.get("confirm") !== "oui") return { kind: "confirm-delete", attachmentId, fileName } as const;
-    await deleteAttachment(context.db, context.uploadDir, actor, attachmentId);
-    return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » supprimée.` } as const;
+    return deleteFromForm(context.db, context.uploadDir, actor, formData, { networkId: network.id, ownerKind: "document", ownerIds: [documentId] });
   }
   const payload = readPayload(formData);
   const fields = knowledgeFields(payload, kind);
@@ -152,35 +145,4 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
   );
   if (!outcome.ok) return { kind: "update", ...outcome } as const;
   return { kind: "update", ok: true, message: "Informations enregistrées." } as const;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} o`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
-  return `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
-}
-
-async function attach(
-  context: ActionFunctionArgs["context"],
-  actor: Parameters<typeof addAttachment>[2],
-  documentId: string,
-  upload: Awaited<ReturnType<typeof readUpload>>,
-) {
-  if (!upload.ok) {
-    return {
-      kind: "attach",
-      ok: false,
-      message: upload.tooLarge ? "Le fichier dépasse 10 Mo : réduisez-le ou partagez un lien." : "Envoi illisible : réessayez.",
-    } as const;
-  }
-  const file = upload.formData.get("file");
-  if (!(file instanceof Blob) || file.size === 0) return { kind: "attach", ok: false, message: "Choisissez un fichier à joindre." } as const;
-  const fileName = "name" in file && typeof file.name === "string" ? file.name : "fichier";
-  try {
-    await addAttachment(context.db, context.uploadDir, actor, { documentId, fileName, bytes: new Uint8Array(await file.arrayBuffer()) });
-  } catch (error) {
-    if (error instanceof KnowledgeInputError) return { kind: "attach", ok: false, message: error.message } as const;
-    throw error;
-  }
-  return { kind: "attach", ok: true, message: `Pièce jointe « ${fileName} » ajoutée.` } as const;
 }

@@ -6,9 +6,11 @@ import { formatBasisPoints, formatEuros } from "./money.ts";
  * and hands the cents left over, one each, to the largest remainders, ties
  * going to the smaller party id, so that the result depends neither on the
  * order of the parties nor on floating point, and always adds up to the total.
+ * The per-inhabitant key is the exception: each party owes a fixed amount per
+ * inhabitant, exact in cents, and the total is what they owe together.
  */
 
-export type SplitMethod = "equal" | "population" | "caseload" | "percentage" | "residual";
+export type SplitMethod = "equal" | "population" | "caseload" | "percentage" | "residual" | "per_inhabitant";
 
 export const splitMethodLabels: Record<SplitMethod, string> = {
   equal: "Parts égales",
@@ -16,6 +18,7 @@ export const splitMethodLabels: Record<SplitMethod, string> = {
   caseload: "Au prorata de l'activité (nombre de suivis)",
   percentage: "Pourcentages fixes",
   residual: "Part du reste à charge après cofinancement",
+  per_inhabitant: "Montant fixe par habitant",
 };
 
 export interface SplitParty {
@@ -35,6 +38,8 @@ export interface SplitKey {
   /** Residual key: who co-finances and how much of the total, in basis points. */
   cofinancerName?: string | null;
   cofinancingBasisPoints?: number | null;
+  /** Per-inhabitant key: what each party owes per inhabitant, in cents (3,60 € = 360). */
+  ratePerInhabitantCents?: number | null;
 }
 
 export interface Share {
@@ -53,7 +58,7 @@ export interface SplitResult {
   explanation: string[];
 }
 
-export type SplitError = { field: "parties" | "cofinancingBasisPoints" | "totalCents"; message: string };
+export type SplitError = { field: "parties" | "cofinancingBasisPoints" | "ratePerInhabitantCents" | "totalCents"; message: string };
 
 /** Largest-remainder allocation of `totalCents` by integer `weights` (BigInt inside: no overflow, no rounding). */
 export function allocate(totalCents: number, weights: Array<{ id: string; weight: number }>): Map<string, number> {
@@ -92,6 +97,16 @@ export function validateSplit(key: SplitKey, parties: SplitParty[]): SplitError 
       const missing = parties.find((party) => !isCount(party.population));
       if (missing) return { field: "parties", message: `La population de ${missing.name} n'est pas renseignée : elle est nécessaire pour une répartition par habitant.` };
       if (parties.every((party) => party.population === 0)) return { field: "parties", message: "La population totale est nulle." };
+      return null;
+    }
+    case "per_inhabitant": {
+      const rate = key.ratePerInhabitantCents;
+      if (rate == null) return { field: "ratePerInhabitantCents", message: "Indiquez le montant dû par habitant, par exemple 3,60." };
+      if (!Number.isSafeInteger(rate) || rate <= 0) return { field: "ratePerInhabitantCents", message: "Le montant par habitant doit être un montant positif en euros, par exemple 3,60." };
+      const missing = parties.find((party) => !isCount(party.population));
+      if (missing) return { field: "parties", message: `La population de ${missing.name} n'est pas renseignée : elle est nécessaire pour un montant par habitant.` };
+      const total = parties.reduce((acc, party) => acc + BigInt(rate) * BigInt(party.population!), 0n);
+      if (total > BigInt(Number.MAX_SAFE_INTEGER)) return { field: "ratePerInhabitantCents", message: "Le montant par habitant est trop élevé." };
       return null;
     }
     case "caseload": {
@@ -134,6 +149,7 @@ export function splitCost(totalCents: number, key: SplitKey, parties: SplitParty
   const problem = validateSplit(key, parties);
   if (problem) throw new RangeError(problem.message);
   if (!Number.isSafeInteger(totalCents) || totalCents < 0) throw new RangeError("Le montant doit être un nombre positif.");
+  if (key.method === "per_inhabitant") return perInhabitant(key.ratePerInhabitantCents!, parties);
   const explanation: string[] = [`Coût à répartir : ${formatEuros(totalCents)}.`];
   let cofinancingCents = 0;
   let base = totalCents;
@@ -148,10 +164,7 @@ export function splitCost(totalCents: number, key: SplitKey, parties: SplitParty
     case "population": {
       const sum = parties.reduce((acc, party) => acc + party.population!, 0);
       weights = parties.map((party) => ({ id: party.id, weight: party.population! }));
-      const years = [...new Set(parties.map((party) => party.populationYear).filter(Boolean))];
-      explanation.push(
-        `Au prorata de la population${years.length ? ` municipale ${years.join(", ")}` : ""} : ${integer.format(sum)} habitants au total.`,
-      );
+      explanation.push(`Au prorata de la population${populationYears(parties)} : ${integer.format(sum)} habitants au total.`);
       formulaOf = (party) => `${formatEuros(base)} × ${integer.format(party.population!)} / ${integer.format(sum)} habitants`;
       break;
     }
@@ -203,5 +216,32 @@ export function splitCost(totalCents: number, key: SplitKey, parties: SplitParty
     cofinancingCents,
     shares: parties.map((party) => ({ partyId: party.id, name: party.name, cents: amounts.get(party.id)!, formula: formulaOf(party) })),
     explanation,
+  };
+}
+
+function populationYears(parties: SplitParty[]): string {
+  const years = [...new Set(parties.map((party) => party.populationYear).filter(Boolean))];
+  return years.length ? ` municipale ${years.join(", ")}` : "";
+}
+
+/** Each party owes rate × its population, exactly: no rounding, and the total is their sum. */
+function perInhabitant(rateCents: number, parties: SplitParty[]): SplitResult {
+  const shares = parties.map((party) => ({
+    partyId: party.id,
+    name: party.name,
+    cents: rateCents * party.population!,
+    formula: `${formatEuros(rateCents)} × ${integer.format(party.population!)} habitants`,
+  }));
+  const inhabitants = parties.reduce((acc, party) => acc + party.population!, 0);
+  const totalCents = shares.reduce((acc, share) => acc + share.cents, 0);
+  return {
+    totalCents,
+    cofinancingCents: 0,
+    shares,
+    explanation: [
+      `Chaque CCAS verse ${formatEuros(rateCents)} par habitant et par an (population${populationYears(parties)}).`,
+      `${integer.format(inhabitants)} habitants au total : ${formatEuros(rateCents)} × ${integer.format(inhabitants)} = ${formatEuros(totalCents)}.`,
+      "Montants exacts au centime : le coût annuel est la somme des contributions.",
+    ],
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { ParticipantDecision, PurchaseStage } from "../../../db/schema.ts";
+import { recordAudit } from "../auth/audit.server.ts";
 import { authorize } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { findOrganisationInNetwork } from "../network/organisations.server.ts";
@@ -105,6 +106,44 @@ export async function createPurchase(
     await tx.insertInto("groupPurchaseStageChanges").values({ purchaseId: row.id, fromStage: null, toStage: "needs", changedBy: actor.userId }).execute();
     return { ok: true as const, purchaseId: row.id };
   });
+}
+
+export type EditablePurchase = Omit<PurchaseInput, "coordinatingOrganisationId">;
+
+const purchaseFieldLabels: Record<keyof EditablePurchase, string> = {
+  subject: "objet",
+  needDescription: "description du besoin",
+  contactName: "contact",
+  contactEmail: "e-mail du contact",
+  joinDeadline: "date limite d'adhésion",
+};
+
+/**
+ * Editing a project after creation (subject, need, contact, deadline), by who manages it. A deadline
+ * moved must not be in the past; one left as it was may be (the project goes on after it). Journaled.
+ */
+export async function updatePurchase(
+  db: Executor,
+  input: { actor: Actor; purchase: PurchaseRecord; today: string; changes: EditablePurchase },
+): Promise<{ ok: true } | FieldFailure<"joinDeadline">> {
+  const { actor, purchase, changes } = input;
+  authorize(actor, { action: "purchase.manage", networkId: purchase.networkId, coordinatingOrganisationId: purchase.coordinatingOrganisationId });
+  if (changes.joinDeadline !== purchase.joinDeadline && changes.joinDeadline < input.today) {
+    return { ok: false, field: "joinDeadline", message: "La date limite d'adhésion ne peut pas être passée." };
+  }
+  const changed = (Object.keys(purchaseFieldLabels) as Array<keyof EditablePurchase>).filter((field) => (changes[field] ?? null) !== (purchase[field] ?? null));
+  if (changed.length === 0) return { ok: true };
+  await inTransaction(db, async (tx) => {
+    await tx.updateTable("groupPurchases").set(changes).where("id", "=", purchase.id).execute();
+    await recordAudit(tx, {
+      action: "purchase_updated",
+      actorUserId: actor.userId,
+      networkId: purchase.networkId,
+      organisationId: purchase.coordinatingOrganisationId,
+      detail: { purchaseId: purchase.id, changed, summary: `Achat groupé « ${changes.subject} » : ${changed.map((field) => purchaseFieldLabels[field]).join(", ")}` },
+    });
+  });
+  return { ok: true };
 }
 
 export async function changeStage(db: Executor, input: { actor: Actor; purchase: PurchaseRecord; stage: PurchaseStage }) {

@@ -20,20 +20,24 @@ const optionalText = (label: string, max: number) =>
     .optional()
     .transform((value) => value || null);
 
-/** An amount in euros typed the French way, to integer cents; never negative. */
-const euros = (label: string) =>
-  z.string({ error: `${label} : indiquez un montant en euros.` }).transform((value, context) => {
-    const cents = parseEurosToCents(value);
-    if (cents === null) {
-      context.addIssue({ code: "custom", message: `${label} : indiquez un montant en euros, par exemple 12 000,50.` });
-      return z.NEVER;
-    }
-    if (cents < 0) {
-      context.addIssue({ code: "custom", message: `${label} ne peut pas être négatif.` });
-      return z.NEVER;
-    }
-    return cents;
-  });
+/** An amount in euros typed the French way, to integer cents, never negative; an empty field is null (required or not, the caller says). */
+const eurosOrEmpty = (label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value?.trim()) return null;
+      const cents = parseEurosToCents(value);
+      if (cents === null) {
+        context.addIssue({ code: "custom", message: `${label} : indiquez un montant en euros, par exemple 12 000,50.` });
+        return z.NEVER;
+      }
+      if (cents < 0) {
+        context.addIssue({ code: "custom", message: `${label} ne peut pas être négatif.` });
+        return z.NEVER;
+      }
+      return cents;
+    });
 const optionalEuros = (label: string) =>
   z
     .string()
@@ -69,7 +73,7 @@ const optionalPercent = (label: string) =>
       return basisPoints;
     });
 
-export const createPurchaseSchema = z.object({
+const purchaseFields = {
   subject: text("L'objet", 3, 200),
   needDescription: text("La description du besoin", 10, 4000),
   coordinatingOrganisationId: uuid("Choisissez le CCAS coordonnateur."),
@@ -81,7 +85,12 @@ export const createPurchaseSchema = z.object({
     .transform((value) => value || null)
     .refine((value) => value === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), "Indiquez une adresse e-mail valide."),
   joinDeadline: date("Indiquez la date limite d'adhésion."),
-});
+};
+
+export const createPurchaseSchema = z.object(purchaseFields);
+
+/** Editing a project after creation: the same fields and checks, its coordinating CCAS excepted. */
+export const editPurchaseSchema = z.object({ ...purchaseFields, intent: z.literal("edit") }).omit({ coordinatingOrganisationId: true });
 
 export const respondSchema = z.object({
   intent: z.literal("respond"),
@@ -175,10 +184,11 @@ export const conventionSchema = z
     service: z.enum(["rsa_referent", "meal_delivery", "transport_minibus", "emergency_housing", "microcredit", "front_desk", "other"], {
       error: "Choisissez le service partagé.",
     }),
-    yearlyCost: euros("Le coût annuel"),
-    splitMethod: z.enum(["equal", "population", "caseload", "percentage", "residual"], { error: "Choisissez la clé de répartition." }),
+    yearlyCost: eurosOrEmpty("Le coût annuel"),
+    splitMethod: z.enum(["equal", "population", "caseload", "percentage", "residual", "per_inhabitant"], { error: "Choisissez la clé de répartition." }),
     cofinancerName: optionalText("Le cofinanceur", 200),
     cofinancing: optionalPercent("Le cofinancement"),
+    ratePerInhabitant: optionalEuros("Le montant par habitant"),
     startsOn: date("Indiquez la date de début."),
     renewsOn: date("Indiquez la date de renouvellement."),
     parties: z
@@ -207,11 +217,27 @@ export const conventionSchema = z
       parties.push({ organisationId: party.organisationId, caseload, basisPoints: party.share });
     });
     if (value.renewsOn <= value.startsOn) context.addIssue({ code: "custom", path: ["renewsOn"], message: "Le renouvellement doit suivre le début de la convention." });
-    return { ...value, parties, cofinancingBasisPoints: value.splitMethod === "residual" ? (value.cofinancing ?? 0) : 0 };
+    const perInhabitant = value.splitMethod === "per_inhabitant";
+    // Per inhabitant, the yearly cost is what the parties owe together: computed, not typed.
+    if (!perInhabitant && value.yearlyCost === null) context.addIssue({ code: "custom", path: ["yearlyCost"], message: "Le coût annuel : indiquez un montant en euros." });
+    if (perInhabitant && value.ratePerInhabitant === null) {
+      context.addIssue({ code: "custom", path: ["ratePerInhabitant"], message: "Indiquez le montant dû par habitant, par exemple 3,60." });
+    } else if (perInhabitant && value.ratePerInhabitant === 0) {
+      context.addIssue({ code: "custom", path: ["ratePerInhabitant"], message: "Le montant par habitant doit être positif." });
+    }
+    return {
+      ...value,
+      parties,
+      yearlyCost: perInhabitant ? null : value.yearlyCost,
+      cofinancingBasisPoints: value.splitMethod === "residual" ? (value.cofinancing ?? 0) : 0,
+      ratePerInhabitantCents: perInhabitant ? value.ratePerInhabitant : null,
+    };
   });
 
+/** Renewing: a new renewal date and the year's cost (none with the per-inhabitant key, whose cost follows the rate). */
 export const renewConventionSchema = z.object({
-  yearlyCost: euros("Le coût annuel"),
+  intent: z.literal("renew").optional(),
+  yearlyCost: eurosOrEmpty("Le coût annuel"),
   renewsOn: date("Indiquez la nouvelle date de renouvellement."),
 });
 
