@@ -15,6 +15,7 @@ import { todayIn } from "./app/features/purchases/dates.ts";
 import { sendRenewalReminders } from "./app/features/purchases/reminders.server.ts";
 import { assignCspNonce, requireSameOrigin, securityHeaders } from "./app/http/security.server.ts";
 import { loadSession } from "./app/http/session.server.ts";
+import { admission, AdmissionQueue } from "./app/http/admission.server.ts";
 import { createDb, type DatabaseHandle } from "./db/client.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { describeDemoAccounts, seedDemo } from "./db/seed/demo.ts";
@@ -101,6 +102,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
   });
 
+  app.use(admission(new AdmissionQueue(config.maxConcurrentRequests, 2_000)));
   app.use(requireSameOrigin({ publicUrl: config.publicUrl }));
   app.use(loadSession(db, config.sessionSecret));
   app.all(

@@ -29,6 +29,7 @@ const envSchema = z.object({
     .regex(/^(0|1|true|false|\d+|loopback|[\d.:/, a-f]+)$/i, "attendu : 0, 1, un nombre de relais ou des adresses")
     .default("loopback"),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"], "attendu : silent, error, info ou debug").default("info"),
+  MAX_CONCURRENT_REQUESTS: z.coerce.number("attendu : un nombre entier de 1 à 1000").int("attendu : un nombre entier de 1 à 1000").min(1, "attendu : un nombre entier de 1 à 1000").max(1000, "attendu : un nombre entier de 1 à 1000").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -48,6 +49,8 @@ export interface AppConfig {
   seedDemo: boolean;
   trustProxy: string | number | boolean;
   logLevel: Env["LOG_LEVEL"];
+  /** Page requests worked on at once; the others wait their turn (app/http/admission.server.ts). */
+  maxConcurrentRequests: number;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +82,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.TABLEE_DEMO ? env.TABLEE_DEMO === "1" : embedded,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
+    // The embedded database runs one query at a time; PostgreSQL serves the pool's 10 connections.
+    maxConcurrentRequests: env.MAX_CONCURRENT_REQUESTS ?? (embedded ? 4 : 20),
   };
 }
 

@@ -23,10 +23,20 @@ export function signInUrl(request: Request): string {
   return target === "/" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(target)}`;
 }
 
+// Remix runs a page's loaders side by side with one load context per request: they share the actor.
+// Only for reads: an action may change what the loaders that follow it must see.
+const actorsOfReads = new WeakMap<AppLoadContext, Promise<Actor>>();
+
 /** The signed-in user's actor, or a redirect to the sign-in page that brings them back. */
 export async function requireActor(context: AppLoadContext, request: Request): Promise<Actor> {
   if (!context.session) throw redirect(signInUrl(request));
-  return loadActor(context.db, context.session.userId);
+  if (request.method !== "GET") return loadActor(context.db, context.session.userId);
+  let actor = actorsOfReads.get(context);
+  if (!actor) {
+    actor = loadActor(context.db, context.session.userId);
+    actorsOfReads.set(context, actor);
+  }
+  return actor;
 }
 
 export function requireSession(context: AppLoadContext, request: Request) {
