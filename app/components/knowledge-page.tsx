@@ -1,7 +1,7 @@
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
 import { Attachments } from "./attachments.tsx";
-import { CollaborativeEditor } from "./editor/collaborative-editor.tsx";
+import { EditorOnDemand } from "./editor/editor-on-demand.tsx";
 import { KnowledgeFields, KnowledgeLinks, LegalReferenceList, ProposeToAgenda, ThemeList, valuesFromPayload } from "./knowledge-fields.tsx";
 
 /** One watch page or practice note: its text (co-edited), its facts, its links, and what to do with it. */
@@ -77,7 +77,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
       {kind === "practice" ? (
         <p className="hint no-print">Contexte, actions menées, résultats : décrivez-les dans le texte ci-dessous.</p>
       ) : null}
-      <CollaborativeEditor
+      <EditorOnDemand
         key={document.id}
         documentId={document.id}
         label={document.title}

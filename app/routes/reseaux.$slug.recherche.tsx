@@ -3,7 +3,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireNetworkMember } from "../features/network/access.server.ts";
 import { searchKindLabels, searchResultPath } from "../features/search/kinds.ts";
 import { MAX_QUERY_LENGTH, snippetParts } from "../features/search/query.ts";
-import { readSearchPageParams, searchPageQuery, type SearchParameters } from "../features/search/schemas.ts";
+import { searchPageQuery } from "../features/search/page-address.ts";
+import { readSearchPageParams, type SearchParameters } from "../features/search/schemas.ts";
 import { search } from "../features/search/search.server.ts";
 import { formatDate, formatInteger } from "../i18n/format.ts";
 

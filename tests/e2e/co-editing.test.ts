@@ -90,6 +90,9 @@ const statusOf = (page: Page) => page.locator(".editor-status");
 async function openDocument(page: Page, document: { path: string; title: string }) {
   await visit(page, document.path);
   await waitForHeading(page, document.title);
+  // Watch pages and practice notes are read first: the co-editor loads on demand.
+  const onDemand = page.getByRole("button", { name: /^(Modifier le texte|Suivre les modifications en direct)$/ });
+  if (await onDemand.count()) await onDemand.click();
   await editorOf(page, document.title).waitFor();
   await expect.poll(() => statusOf(page).textContent()).toContain("Connecté");
 }

@@ -55,6 +55,21 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await waitForHeading(page, TITLE);
     await page.getByRole("link", { name: /^Table ronde du / }).waitFor();
     expect(await page.locator(".document-content, .ProseMirror").first().textContent()).toContain("épiceries sociales conventionnées");
+
+    // A page with text is read first: the co-editor is not even loaded until asked for, then the keyboard is in the text.
+    expect(await page.getByRole("textbox", { name: TITLE, exact: true }).count()).toBe(0);
+    expect(await page.evaluate(() => performance.getEntriesByType("resource").some((entry) => entry.name.includes("collaborative-editor")))).toBe(false);
+    await expectAccessible(page, "page de veille, en lecture");
+    await page.getByRole("button", { name: "Modifier le texte" }).click();
+    await page.getByRole("textbox", { name: TITLE, exact: true }).waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.classList.contains("ProseMirror") ?? false), { timeout: 15_000 })
+      .toBe(true);
+    await page.keyboard.type(" Bilan annuel en juin.");
+    await page.locator(".editor-status__save").filter({ hasText: "Enregistré" }).waitFor({ timeout: 15_000 });
+    await visit(page, new URL(page.url()).pathname);
+    await waitForHeading(page, TITLE);
+    expect(await page.locator(".document-content").first().textContent()).toContain("conventionnées reçoivent les denrées du FSE+. Bilan annuel en juin.");
     expectCleanConsole(log);
   });
 

@@ -59,8 +59,17 @@ async function readPages() {
     .select("id")
     .where("hostOrganisationId", "=", orgId(valParisis, FRANCONVILLE))
     .executeTakeFirstOrThrow();
+  const watchPage = await app.database.db
+    .selectFrom("documents")
+    .select("id")
+    .where("networkId", "=", valParisis.id)
+    .where("kind", "=", "wiki")
+    .orderBy("createdAt")
+    .executeTakeFirstOrThrow();
   return [
     { name: "accueil du réseau", path: base },
+    { name: "résultats de recherche", path: `${base}/recherche?q=domiciliation` },
+    { name: "page de veille", path: `${base}/veille/${watchPage.id}` },
     { name: "table ronde", path: `${base}/tables-rondes/${meeting.id}` },
     { name: "liste des tables rondes", path: `${base}/tables-rondes` },
     { name: "annuaire", path: `${base}/annuaire` },

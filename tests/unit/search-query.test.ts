@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MARK_END, MARK_START, MAX_QUERY_LENGTH, prepareQuery, snippetHtml, snippetParts, snippetText } from "../../app/features/search/query.ts";
 import { bestWindow, foldForMatching } from "../../app/features/search/snippet-window.ts";
-import { readSearchPageParams, searchPageQuery } from "../../app/features/search/schemas.ts";
+import { searchPageQuery } from "../../app/features/search/page-address.ts";
+import { readSearchPageParams } from "../../app/features/search/schemas.ts";
 import { searchResultPath } from "../../app/features/search/kinds.ts";
 
 describe("prepareQuery", () => {

@@ -88,7 +88,7 @@ function useShownSaveState(state: ProviderState): SaveState {
   return raw === "saving" ? shown : raw;
 }
 
-export function CollaborativeEditor({ documentId, label, canWrite, initialHtml, user, mentionables }: CollaborativeEditorProps) {
+export function CollaborativeEditor({ documentId, label, canWrite, initialHtml, user, mentionables, autoFocus }: CollaborativeEditorProps) {
   const { session, state, everSynced, connectError, online } = useSession(documentId, user);
   const people = usePresence(session?.provider.awareness ?? null, session?.doc.clientID ?? null);
   const save = useShownSaveState(state);
@@ -136,6 +136,7 @@ export function CollaborativeEditor({ documentId, label, canWrite, initialHtml, 
           editable={writable}
           user={user}
           mentionables={mentionables}
+          autoFocus={autoFocus}
         />
       ) : (
         <div className="editor-surface">

@@ -22,6 +22,7 @@ export interface LiveEditorProps {
   editable: boolean;
   user: EditorUser;
   mentionables: { members: Mentionable[]; documents: Mentionable[] };
+  autoFocus?: boolean;
 }
 
 /** A remote person's caret: a coloured bar with their name (colours set through the CSSOM, not style attributes). */
@@ -95,7 +96,7 @@ function editorAttributes(options: { id: string; label: string; editable: boolea
   };
 }
 
-export function LiveEditor({ doc, awareness, editorId, label, editable, user, mentionables }: LiveEditorProps) {
+export function LiveEditor({ doc, awareness, editorId, label, editable, user, mentionables, autoFocus }: LiveEditorProps) {
   const [store] = useState(() => new SuggestionStore());
   const mentionablesRef = useRef(mentionables);
   mentionablesRef.current = mentionables;
@@ -125,6 +126,12 @@ export function LiveEditor({ doc, awareness, editorId, label, editable, user, me
     if (editor.isDestroyed || editor.isEditable === editable) return;
     editor.setOptions({ editable, editorProps: { ...editor.options.editorProps, attributes: editorAttributes({ id: editorId, label, editable }) } });
   }, [editor, editable, editorId, label]);
+
+  useEffect(() => {
+    if (autoFocus && editable && !editor.isDestroyed) editor.commands.focus("end");
+    // Once, when the live editor appears.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editor]);
 
   // The editor keeps the focus while the suggestion list is open and points at the highlighted option.
   useEffect(() => {

@@ -20,4 +20,6 @@ export interface CollaborativeEditorProps {
   initialHtml: string;
   user: EditorUser;
   mentionables: { members: Mentionable[]; documents: Mentionable[] };
+  /** Puts the keyboard in the text once it is live (the user asked to edit). */
+  autoFocus?: boolean;
 }

@@ -17,7 +17,7 @@ export const searchFiltersSchema = z.object({
 
 export type SearchParameters = z.infer<typeof searchFiltersSchema> & { q: string };
 
-/** The page's address: ?q=…&type=…&ccas=…&theme=…&annee=…&page=… */
+/** Reads the page's address: ?q=…&type=…&ccas=…&theme=…&annee=…&page=… */
 export function readSearchPageParams(params: URLSearchParams): SearchParameters {
   const filters = searchFiltersSchema.parse({
     kind: params.get("type") || undefined,
@@ -27,17 +27,6 @@ export function readSearchPageParams(params: URLSearchParams): SearchParameters 
     page: params.get("page") || undefined,
   });
   return { q: params.get("q") ?? "", ...filters };
-}
-
-export function searchPageQuery(params: Partial<SearchParameters>): string {
-  const query = new URLSearchParams();
-  if (params.q) query.set("q", params.q);
-  if (params.kind) query.set("type", params.kind);
-  if (params.organisationId) query.set("ccas", params.organisationId);
-  if (params.themeId) query.set("theme", params.themeId);
-  if (params.year) query.set("annee", String(params.year));
-  if (params.page && params.page > 1) query.set("page", String(params.page));
-  return query.toString();
 }
 
 /** The JSON API is strict where the page is lenient: a wrong parameter is a 400 that names it. */
