@@ -134,6 +134,31 @@ describe("routes", () => {
   }
 });
 
+describe("JSON API with personal tokens", () => {
+  const apiRoutes = routes.filter((route) => route.pattern.startsWith("/api/v1/") && route.hasLoader);
+  it("has a token rule for every versioned API route that answers GET with data", () => {
+    const open = new Set(["routes/api.v1.openapi[.]json", "routes/api.v1.$"]);
+    const missing = apiRoutes.filter((route) => !open.has(route.id) && !routePolicies[route.id]?.token).map((route) => route.id);
+    expect(missing, "Ces routes de l'API n'ont pas de règle `token` dans tests/security/policy.ts.").toEqual([]);
+  });
+  for (const route of apiRoutes) {
+    const rule = routePolicies[route.id]?.token;
+    if (!rule) continue;
+    it(`${route.id} (${route.pattern})`, async () => {
+      const url = urlFor(route, fixture.ids);
+      const failures: string[] = [];
+      for (const caller of CALLERS) {
+        const token = fixture.tokens[caller];
+        requests++;
+        // No cookie: the token alone must decide.
+        const response = await new HttpClient(app.url).request(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        for (const problem of problems(caller, rule[caller], response)) failures.push(`GET ${url} avec le jeton de ${caller} : ${problem}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
 function connect(cookie: string): Promise<{ socket: Socket; refused: boolean }> {
   const socket = openSocket(app.url, cookie);
   return new Promise((resolve) => {

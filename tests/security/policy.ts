@@ -47,6 +47,10 @@ export const API_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 
 export const OWN_CCAS = rule("allowed", { ...signedOut, otherNetwork: 404, otherCcas: 403 });
 /** The versioned JSON API authenticates by personal token only: a session cookie, whoever sends it, is a 401. */
 export const API_TOKEN_ONLY = rule(401);
+/** With a token: what its user may read; no token, or a deactivated user's, is a 401. */
+const TOKEN_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 });
+/** With a token, a document of Val Parisis: its members read it, another network's member gets the 404 of a missing one. */
+const TOKEN_NETWORK_MEMBER = rule("allowed", { anonymous: 401, deactivated: 401, otherNetwork: 404 });
 /** The catch-all page. */
 export const NOT_FOUND = rule(404);
 
@@ -58,6 +62,8 @@ export interface RoutePolicy {
   endsSession?: boolean;
   /** Intents whose rule differs from the form without intent's (`post`), judged with their own rule. */
   intents?: Record<string, Rule>;
+  /** API routes: GET with each caller's personal token (`Authorization: Bearer`, no cookie; anonymous sends none). */
+  token?: Rule;
   /** Why the rule is what it is, when it is not obvious. */
   note?: string;
 }
@@ -110,11 +116,11 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/api.reseaux.$slug.suggestions": { get: API_NETWORK_MEMBER },
   "routes/api.v1.openapi[.]json": { get: PUBLIC },
   "routes/api.v1.$": { get: PUBLIC, post: PUBLIC, note: "unknown API paths: a JSON error, never a 5xx" },
-  "routes/api.v1.search": { get: API_TOKEN_ONLY, note: "token callers: tests/integration/search-api.test.ts" },
-  "routes/api.v1.pages._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
-  "routes/api.v1.pages.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
-  "routes/api.v1.notes._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY },
-  "routes/api.v1.notes.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
+  "routes/api.v1.search": { get: API_TOKEN_ONLY, token: TOKEN_SIGNED_IN, note: "results per caller: tests/integration/search-api.test.ts" },
+  "routes/api.v1.pages._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY, token: TOKEN_SIGNED_IN, note: "each caller lists its own network's pages" },
+  "routes/api.v1.pages.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), token: TOKEN_NETWORK_MEMBER, note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
+  "routes/api.v1.notes._index": { get: API_TOKEN_ONLY, post: API_TOKEN_ONLY, token: TOKEN_SIGNED_IN, note: "each caller lists its own network's notes" },
+  "routes/api.v1.notes.$id": { get: API_TOKEN_ONLY, post: rule("allowed"), token: TOKEN_NETWORK_MEMBER, note: "updates are PUT/PATCH: a POST is a 405 JSON error for everybody" },
   "routes/notifications": { get: SIGNED_IN, post: SIGNED_IN, note: "one's own notifications" },
   "routes/reseaux.$slug.veille._index": {
     get: NETWORK_MEMBER,

@@ -7,6 +7,7 @@ import { createDocument } from "../../app/features/documents/documents.server.ts
 import { demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, THIL, userIdOf, type DemoNetwork } from "../support/fixtures.ts";
 import { HttpClient } from "../support/http-client.ts";
 import type { DiscoveredRoute } from "./discovery.ts";
+import { createApiToken } from "../../app/features/api/tokens.server.ts";
 import type { Caller } from "./policy.ts";
 
 /** Shared set-up of the security suites: callers, demo ids for URL parameters, leak markers, database fingerprints. */
@@ -30,6 +31,8 @@ export interface SecurityFixture {
   paysHaut: DemoNetwork;
   ids: DemoIds;
   clients: Record<Caller, HttpClient>;
+  /** Each caller's personal API token (the deactivated user's was made before the deactivation). */
+  tokens: Partial<Record<Caller, string>>;
   /** Texts of Val Parisis that nobody outside it may see, and those of Pays-Haut that Val Parisis may not. */
   markers: { valParisis: string[]; paysHaut: string[] };
 }
@@ -152,11 +155,18 @@ export async function prepareSecurityFixture(
     }
     clients[caller] = client;
   }
+  const tokens: Partial<Record<Caller, string>> = {};
+  for (const caller of callers) {
+    if (caller === "anonymous") continue;
+    const created = await createApiToken(db, { userId: await userIdOf(db, CALLER_EMAILS[caller]), name: "Matrice des permissions" });
+    if (!created.ok) throw new Error(created.message);
+    tokens[caller] = created.token;
+  }
   if (callers.includes("deactivated")) {
     // Deactivated after signing in: the session row remains, the app must stop honouring it.
     await db.updateTable("users").set({ deactivatedAt: new Date() }).where("email", "=", CALLER_EMAILS.deactivated).execute();
   }
-  return { valParisis, paysHaut, ids, clients, markers: { valParisis: await markersOf(db, valParisis), paysHaut: await markersOf(db, paysHaut) } };
+  return { valParisis, paysHaut, ids, clients, tokens, markers: { valParisis: await markersOf(db, valParisis), paysHaut: await markersOf(db, paysHaut) } };
 }
 
 async function markersOf(db: Executor, network: DemoNetwork): Promise<string[]> {
