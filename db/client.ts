@@ -117,7 +117,13 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
       },
     });
     const db = new Kysely<Database>({ dialect: reportingUnavailability(new PostgresJSDialect({ postgres: client })), plugins });
-    return { db, kind: "postgres", url: target.databaseUrl, close: () => db.destroy() };
+    // Queries still running get 5 s, then their connections are cut: postgres.js's own end() waits forever for a
+    // connection released during it (Kysely reserves one per query), and a stopping process must not hang.
+    const close = async () => {
+      await client.end({ timeout: 5 });
+      await db.destroy();
+    };
+    return { db, kind: "postgres", url: target.databaseUrl, close };
   }
   const pglite = "pglite" in target ? target.pglite : await openPglite(target.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
