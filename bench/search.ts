@@ -9,7 +9,9 @@
  *   (c) a naive scan: ILIKE '%word%' on title and text for every word, most recent first.
  *
  * Environment: BENCH_DOCS (100000), BENCH_ROUNDS (5 passes over the queries for (a) and (b); (c) runs once),
- * DATABASE_URL (PostgreSQL instead of PGlite), BENCH_KEEP=1 (keep the database afterwards).
+ * DATABASE_URL (PostgreSQL instead of PGlite), BENCH_KEEP=1 (keep the database afterwards), BENCH_DB (the database's
+ * name on PostgreSQL) or BENCH_DIR (PGlite's folder), BENCH_REUSE=1 (with BENCH_DB or BENCH_DIR and BENCH_KEEP: measure
+ * again on the corpus a previous run left, after migrating it, instead of loading a new one).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +28,8 @@ import { startServer } from "../server.ts";
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** BENCH_REUSE=1 with BENCH_DB (PostgreSQL) or BENCH_DIR (PGlite): keep an already loaded corpus, only migrate and measure. */
+const REUSE = Boolean(process.env.BENCH_REUSE);
 const BATCH = 500;
 
 function percentile(values: number[], p: number): number {
@@ -144,10 +148,14 @@ const QUERIES = [
 async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void>; where: string }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
-    const name = `tablee_bench_${process.pid}`;
+    const name = process.env.BENCH_DB ?? `tablee_bench_${process.pid}`;
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DB : nom de base invalide (${name})`);
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+    if (!(REUSE && exists)) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+    }
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
     const handle = await createDb({ databaseUrl: url.toString(), maxConnections: 10 });
@@ -161,7 +169,8 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
       },
     };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "tablee-bench-search-"));
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(path.join(tmpdir(), "tablee-bench-search-"));
+  if (process.env.BENCH_DIR && !REUSE) rmSync(path.join(dir, "data"), { recursive: true, force: true });
   const handle = await createDb({ dataDir: path.join(dir, "data") });
   return {
     handle,
@@ -256,7 +265,13 @@ async function main() {
   await migrateToLatest(db);
   await seedDemo(db);
   const network = await db.selectFrom("networks").select(["id", "slug"]).where("name", "=", VAL_PARISIS.name).executeTakeFirstOrThrow();
-  await load(db, network.id);
+  const loaded = await db.selectFrom("documents").select((eb) => eb.fn.countAll<number>().as("count")).where("networkId", "=", network.id).executeTakeFirstOrThrow();
+  if (REUSE && Number(loaded.count) >= DOCS) {
+    console.log(`  corpus déjà chargé (${loaded.count} documents) : BENCH_REUSE`);
+    await sql`analyze`.execute(db);
+  } else {
+    await load(db, network.id);
+  }
 
   const staff = demoAccounts.find((account) => account.network === "val-parisis" && account.role === "staff")!;
   const user = await db.selectFrom("users").select("id").where("email", "=", staff.email).executeTakeFirstOrThrow();

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_knowledge.ts";
 import * as m0006 from "./0006_search.ts";
 import * as m0007 from "./0007_purchases.ts";
 import * as m0008 from "./0008_calendar_feeds.ts";
+import * as m0009 from "./0009_search_speed.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0006_search": m0006,
   "0007_purchases": m0007,
   "0008_calendar_feeds": m0008,
+  "0009_search_speed": m0009,
 };
 
 export const staticMigrationProvider: MigrationProvider = {
