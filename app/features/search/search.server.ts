@@ -192,7 +192,6 @@ interface Counted<T> {
 
 interface CountsRow {
   valid: boolean;
-  lexemes: string[];
   matched: number;
   total: number;
   kinds: Array<Counted<SearchKind>> | null;
@@ -221,7 +220,6 @@ function countsQuery(text: string, actor: Actor, networkId: string, filters: Sea
     )
     select
       numnode(${tsquery(text)}) > 0 as valid,
-      tsvector_to_array(to_tsvector('fr_unaccent', ${text})) as lexemes,
       (select count(*)::int from capped) as matched,
       ${filteredTotal} as total,
       (select json_agg(f) from (select m.kind as value, count(*)::int as count from capped m
@@ -240,10 +238,10 @@ type PageRow = Omit<SearchHit, "snippet" | "organisationName" | "themes"> & { th
 /** The page: the ranking of the readable, filtered matches, with what a hit shows. */
 function pageQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters, limit: number, offset: number) {
   const ranked = rankingQuery(text, sql`${visibleTo(actor, networkId)} and ${filtersExcept(filters, null, "e")}`, limit, offset);
-  return sql<PageRow & { rank: number }>`
+  return sql<PageRow & { rank: number; lexemes: string[] }>`
     with ranked as (${ranked})
     select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
-      e.year, e.updated_at, e.excerpt, r.rank
+      e.year, e.updated_at, e.excerpt, r.rank, tsvector_to_array(to_tsvector('fr_unaccent', ${text})) as lexemes
     from ranked r join search_entries e on e.id = r.id
     order by r.rank desc, e.id
   `;
@@ -260,16 +258,29 @@ export async function search(
   const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
   const page = Math.max(1, Math.min(input.page ?? 1, 500));
 
-  // Three independent statements, on three connections of the pool when there are (one after the other on PGlite).
+  // Independent work side by side, on connections of the pool (one after the other on PGlite): the page then its
+  // snippets; the counts; the names of CCAS and themes.
+  const offset = (page - 1) * pageSize;
   const [pageRows, counts, names] = await Promise.all([
-    withIndexScans(db, (tx) => pageQuery(prepared.text, input.actor, input.networkId, filters, pageSize, (page - 1) * pageSize).execute(tx)),
+    withIndexScans(db, (tx) => pageQuery(prepared.text, input.actor, input.networkId, filters, pageSize, offset).execute(tx)).then(({ rows }) =>
+      withSnippets(db, rows, prepared.text, rows[0]?.lexemes ?? []),
+    ),
     withIndexScans(db, (tx) => countsQuery(prepared.text, input.actor, input.networkId, filters).execute(tx)),
     labels(db, input.networkId),
   ]);
   const row = counts.rows[0]!;
   if (!row.valid) return emptyResults(prepared.truncated);
 
-  const hits = await hitsWithSnippets(db, pageRows.rows, prepared.text, row.lexemes, names);
+  const hits = pageRows.map(({ row: hit, snippet }) => {
+    const { themeIds, excerpt: _excerpt, rank: _rank, lexemes: _lexemes, ...rest } = hit;
+    return {
+      ...rest,
+      id: Number(hit.id),
+      snippet,
+      organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
+      themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
+    };
+  });
   const sortByCount = <T>(values: Array<FacetValue<T>>) => values.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, "fr"));
   const totalCapped = row.total > COUNT_CAP;
   const total = Math.min(row.total, COUNT_CAP);
@@ -316,7 +327,7 @@ async function labels(db: Executor, networkId: string): Promise<Labels> {
 // ts_headline reads only the best window of each excerpt (snippet-window.ts): a 200 KB page costs what a short one does.
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=14`;
 
-async function hitsWithSnippets(db: Executor, rows: PageRow[], queryText: string, lexemes: string[], names: Labels): Promise<SearchHit[]> {
+async function withSnippets<Row extends PageRow>(db: Executor, rows: Row[], queryText: string, lexemes: string[]): Promise<Array<{ row: Row; snippet: string }>> {
   if (rows.length === 0) return [];
   const windows = rows.map((row) => {
     const window = bestWindow(row.excerpt, lexemes);
@@ -329,15 +340,7 @@ async function hitsWithSnippets(db: Executor, rows: PageRow[], queryText: string
   `.execute(db);
   return windows.map(({ row, window }, index) => {
     const headline = headlines.find((h) => h.position === index + 1)?.headline ?? "";
-    const snippet = headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "";
-    const { themeIds, excerpt: _excerpt, rank: _rank, ...rest } = row as PageRow & { rank?: number };
-    return {
-      ...rest,
-      id: Number(row.id),
-      snippet,
-      organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
-      themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
-    };
+    return { row, snippet: headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "" };
   });
 }
 
