@@ -3,9 +3,11 @@
  *
  * Fills a fresh database (a temporary PGlite folder, or a new database on the server of DATABASE_URL) with a
  * generated French corpus of the domain (seeded PRNG: the same corpus every run), then measures p50 and p99 of
- *   (a) the bare SQL: match + rank of the top 20 (the endpoint's ranking query: candidates by title, date and
- *       readings, then ts_rank_cd on at most 300 of them), nothing else; ts_rank_cd over every match is printed too;
- *   (b) GET /api/v1/search over HTTP: token, permissions, ranking, facets (4 counts), snippets, JSON;
+ *   (a) the bare SQL: match + rank of the top 20 (the endpoint's ranking query: candidates among the most recent
+ *       matches and the title/theme matches, then ts_rank_cd on those ~200), nothing else; ts_rank_cd over every
+ *       match is printed too;
+ *   (b) GET /api/v1/search over HTTP: token, permissions, ranking, total and facets (4 counts, capped at 1,000),
+ *       snippets, JSON;
  *   (c) a naive scan: ILIKE '%word%' on title and text for every word, most recent first.
  *
  * Environment: BENCH_DOCS (100000), BENCH_ROUNDS (5 passes over the queries for (a) and (b); (c) runs once),
