@@ -147,7 +147,7 @@ const QUERIES = [
   "saisonniers viticulture",
 ];
 
-async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void>; where: string }> {
+async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void>; keep(): Promise<void>; where: string }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const name = process.env.BENCH_DB ?? `tablee_bench_${process.pid}`;
@@ -169,6 +169,11 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
         await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();
       },
+      // An open client keeps Node running: close both, and leave the database.
+      async keep() {
+        await handle.close();
+        await admin.end();
+      },
     };
   }
   const dir = process.env.BENCH_DIR ?? mkdtempSync(path.join(tmpdir(), "tablee-bench-search-"));
@@ -181,6 +186,7 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
       await handle.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    keep: () => handle.close(),
   };
 }
 
@@ -261,7 +267,7 @@ async function time(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function main() {
-  const { handle, dispose, where } = await freshDatabase();
+  const { handle, dispose, keep, where } = await freshDatabase();
   const { db } = handle;
   console.log(`Banc d'essai de la recherche — ${DOCS} documents, ${where}`);
   await migrateToLatest(db);
@@ -374,7 +380,7 @@ async function main() {
   console.log(`(b)/(a) au p99 : ${figures.p99_ratio_vs_sql} (objectif ≤ 1,5)   (c)/(b) au p99 : ${figures.speedup_vs_ilike} (objectif ≥ 50)`);
   await server.close();
   // BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE afterwards.
-  if (process.env.BENCH_KEEP) await handle.close();
+  if (process.env.BENCH_KEEP) await keep();
   else await dispose();
   console.log(JSON.stringify(figures));
 }
