@@ -3,13 +3,17 @@
  *
  * Fills a fresh database (a temporary PGlite folder, or a new database on the server of DATABASE_URL) with a
  * generated French corpus of the domain (seeded PRNG: the same corpus every run), then measures p50 and p99 of
- *   (a) the bare SQL: match + rank of the top 20 (the endpoint's ranking query: candidates by title, date and
- *       readings, then ts_rank_cd on at most 300 of them), nothing else; ts_rank_cd over every match is printed too;
- *   (b) GET /api/v1/search over HTTP: token, permissions, ranking, facets (4 counts), snippets, JSON;
+ *   (a) the bare SQL: match + rank of the top 20 (the endpoint's ranking query: candidates among the most recent
+ *       matches and the title/theme matches, then ts_rank_cd on those ~200), nothing else; ts_rank_cd over every
+ *       match is printed too;
+ *   (b) GET /api/v1/search over HTTP: token, permissions, ranking, total and facets (4 counts, capped at 1,000),
+ *       snippets, JSON;
  *   (c) a naive scan: ILIKE '%word%' on title and text for every word, most recent first.
  *
  * Environment: BENCH_DOCS (100000), BENCH_ROUNDS (5 passes over the queries for (a) and (b); (c) runs once),
- * DATABASE_URL (PostgreSQL instead of PGlite), BENCH_KEEP=1 (keep the database afterwards).
+ * DATABASE_URL (PostgreSQL instead of PGlite), BENCH_KEEP=1 (keep the database afterwards), BENCH_DB (the database's
+ * name on PostgreSQL) or BENCH_DIR (PGlite's folder), BENCH_REUSE=1 (with BENCH_DB or BENCH_DIR and BENCH_KEEP: measure
+ * again on the corpus a previous run left, after migrating it, instead of loading a new one).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +30,8 @@ import { startServer } from "../server.ts";
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** BENCH_REUSE=1 with BENCH_DB (PostgreSQL) or BENCH_DIR (PGlite): keep an already loaded corpus, only migrate and measure. */
+const REUSE = Boolean(process.env.BENCH_REUSE);
 const BATCH = 500;
 
 function percentile(values: number[], p: number): number {
@@ -141,13 +147,17 @@ const QUERIES = [
   "saisonniers viticulture",
 ];
 
-async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void>; where: string }> {
+async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void>; keep(): Promise<void>; where: string }> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
-    const name = `tablee_bench_${process.pid}`;
+    const name = process.env.BENCH_DB ?? `tablee_bench_${process.pid}`;
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DB : nom de base invalide (${name})`);
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+    if (!(REUSE && exists)) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+    }
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
     const handle = await createDb({ databaseUrl: url.toString(), maxConnections: 10 });
@@ -159,9 +169,15 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
         await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();
       },
+      // An open client keeps Node running: close both, and leave the database.
+      async keep() {
+        await handle.close();
+        await admin.end();
+      },
     };
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "tablee-bench-search-"));
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(path.join(tmpdir(), "tablee-bench-search-"));
+  if (process.env.BENCH_DIR && !REUSE) rmSync(path.join(dir, "data"), { recursive: true, force: true });
   const handle = await createDb({ dataDir: path.join(dir, "data") });
   return {
     handle,
@@ -170,6 +186,7 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; dispose(): Pro
       await handle.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    keep: () => handle.close(),
   };
 }
 
@@ -250,13 +267,19 @@ async function time(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function main() {
-  const { handle, dispose, where } = await freshDatabase();
+  const { handle, dispose, keep, where } = await freshDatabase();
   const { db } = handle;
   console.log(`Banc d'essai de la recherche — ${DOCS} documents, ${where}`);
   await migrateToLatest(db);
   await seedDemo(db);
   const network = await db.selectFrom("networks").select(["id", "slug"]).where("name", "=", VAL_PARISIS.name).executeTakeFirstOrThrow();
-  await load(db, network.id);
+  const loaded = await db.selectFrom("documents").select((eb) => eb.fn.countAll<number>().as("count")).where("networkId", "=", network.id).executeTakeFirstOrThrow();
+  if (REUSE && Number(loaded.count) >= DOCS) {
+    console.log(`  corpus déjà chargé (${loaded.count} documents) : BENCH_REUSE`);
+    await sql`analyze`.execute(db);
+  } else {
+    await load(db, network.id);
+  }
 
   const staff = demoAccounts.find((account) => account.network === "val-parisis" && account.role === "staff")!;
   const user = await db.selectFrom("users").select("id").where("email", "=", staff.email).executeTakeFirstOrThrow();
@@ -357,7 +380,7 @@ async function main() {
   console.log(`(b)/(a) au p99 : ${figures.p99_ratio_vs_sql} (objectif ≤ 1,5)   (c)/(b) au p99 : ${figures.speedup_vs_ilike} (objectif ≥ 50)`);
   await server.close();
   // BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE afterwards.
-  if (process.env.BENCH_KEEP) await handle.close();
+  if (process.env.BENCH_KEEP) await keep();
   else await dispose();
   console.log(JSON.stringify(figures));
 }

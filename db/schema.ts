@@ -489,7 +489,8 @@ export interface SearchEntriesTable {
   year: number;
   excerpt: string;
   searchVector: string;
-  titleVector: GeneratedAlways<string>;
+  /** Title and theme lexemes of searchVector (weights A and B), kept in the row: migration 0010. */
+  headVector: GeneratedAlways<string>;
   readCount: number;
   updatedAt: Date;
 }

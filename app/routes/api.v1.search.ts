@@ -31,6 +31,8 @@ export const loader = ({ request, context }: LoaderFunctionArgs) =>
       searched: results.searched,
       truncated: results.truncated,
       total: results.total,
+      totalCapped: results.totalCapped,
+      facetsApproximate: results.facetsApproximate,
       page: results.page,
       pageCount: results.pageCount,
       results: results.hits.map((hit) => ({

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireNetworkMember } from "../features/network/access.server.ts";
-import { searchKindLabels, searchResultPath } from "../features/search/kinds.ts";
+import { facetCountLabel, resultsHeading, SEARCH_COUNT_CAP, searchKindLabels, searchResultPath } from "../features/search/kinds.ts";
 import { MAX_QUERY_LENGTH, snippetParts } from "../features/search/query.ts";
 import { searchPageQuery } from "../features/search/page-address.ts";
 import { readSearchPageParams, type SearchParameters } from "../features/search/schemas.ts";
@@ -81,9 +81,7 @@ export default function SearchPage() {
         <div className="search-layout">
           <section aria-labelledby="resultats">
             <h2 id="resultats" role="status">
-              {results.total === 0
-                ? `Aucun résultat pour « ${params.q} »`
-                : `${formatInteger(results.total)} résultat${results.total > 1 ? "s" : ""} pour « ${params.q} »`}
+              {resultsHeading(results.total, results.totalCapped, params.q)}
             </h2>
             {results.total === 0 ? (
               <p>Vérifiez l'orthographe, retirez un filtre ou essayez un mot plus général.</p>
@@ -120,6 +118,9 @@ export default function SearchPage() {
           </section>
           <aside className="facets card" aria-labelledby="filtres">
             <h2 id="filtres">Filtrer</h2>
+            {results.facetsApproximate ? (
+              <p className="hint">Plus de {formatInteger(SEARCH_COUNT_CAP)} résultats : les nombres ne portent que sur les premiers trouvés. Ajoutez un mot ou un filtre pour des nombres exacts.</p>
+            ) : null}
             {facetGroups.map((group) =>
               group.values.length === 0 && !params[group.key] ? null : (
                 <nav key={group.key} aria-label={`Filtrer par ${group.title.toLowerCase()}`}>
@@ -135,7 +136,7 @@ export default function SearchPage() {
                       return (
                         <li key={value.value}>
                           <Link to={link({ [group.key]: value.value })} aria-current={current ? "true" : undefined}>
-                            {value.label} <span className="muted">({formatInteger(value.count)})</span>
+                            {value.label} <span className="muted">({facetCountLabel(value.count, results.facetsApproximate)})</span>
                           </Link>
                         </li>
                       );

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAdmin } from "../../app/cli/admin.ts";
 import { createApiToken } from "../../app/features/api/tokens.server.ts";
@@ -333,6 +334,63 @@ describe("GET /api/v1/search", () => {
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(["/api/v1/search", "/api/v1/pages", "/api/v1/pages/{id}", "/api/v1/notes", "/api/v1/notes/{id}"]),
     );
+  });
+});
+
+describe("counts of very large result sets", () => {
+  // 990 entries Ermont's staff may read and 60 drafts of Franconville, all with one rare word: more than the cap
+  // (1,000) in all, fewer for Ermont. Inserted directly: the triggers would take minutes for 1,050 documents.
+  const WORD = "zygomorphe";
+  beforeAll(async () => {
+    await sql`
+      insert into search_entries (source, kind, network_id, organisation_id, restricted_to_organisation_id, title, theme_ids, year,
+        excerpt, search_vector, updated_at)
+      select 'test:capped:' || g, 'practice', ${valParisis.id}::uuid,
+        case when g <= 990 then ${orgId(valParisis, ERMONT)}::uuid else ${orgId(valParisis, FRANCONVILLE)}::uuid end,
+        case when g <= 990 then null else ${orgId(valParisis, FRANCONVILLE)}::uuid end,
+        'Fiche ' || ${WORD} || ' ' || g, '{}', 2020 + g % 5, 'Texte ' || ${WORD},
+        setweight(to_tsvector('fr_unaccent', 'Fiche ' || ${WORD} || ' ' || g), 'A') || setweight(to_tsvector('fr_unaccent', 'Texte ' || ${WORD}), 'C'),
+        now() - g * interval '1 day'
+      from generate_series(1, 1050) as g
+    `.execute(app.database.db);
+  });
+  afterAll(async () => {
+    await app.database.db.deleteFrom("searchEntries").where("source", "like", "test:capped:%").execute();
+  });
+
+  it("says « plus de 1 000 » and gives facet counts as minimums beyond the cap, on the page and in the API", async () => {
+    const page = visibleText((await (await as(FRANCONVILLE_STAFF())).get(searchPath(`q=${WORD}`))).text);
+    expect(page).toMatch(/Plus de 1\s000 résultats pour « zygomorphe »/);
+    expect(page).toMatch(/Fiche pratique \(au moins 1\s00\d\)/);
+    expect(page).toContain("les nombres ne portent que sur les premiers trouvés");
+    expect(page).toMatch(/Page 1 sur 50/);
+
+    const response = await api(await tokenFor(FRANCONVILLE_STAFF()), `/api/v1/search?q=${WORD}`);
+    expect(response.body).toMatchObject({ total: 1000, totalCapped: true, facetsApproximate: true, pageCount: 50 });
+    expect(response.body.results).toHaveLength(20);
+    const kinds = response.body.facets.kinds as Array<{ value: string; count: number }>;
+    expect(kinds).toEqual([{ value: "practice", label: "Fiche pratique", count: 1001 }]);
+  });
+
+  it("never counts what the user may not read, even to reach the cap: 990 exact results for another CCAS", async () => {
+    const page = visibleText((await (await as(ERMONT_STAFF())).get(searchPath(`q=${WORD}`))).text);
+    expect(page).toMatch(/990 résultats pour « zygomorphe »/);
+    expect(page).not.toContain("Plus de");
+    expect(page).not.toContain("au moins");
+    expect(page).not.toContain("CCAS de Franconville");
+
+    const response = await api(await tokenFor(ERMONT_STAFF()), `/api/v1/search?q=${WORD}`);
+    expect(response.body).toMatchObject({ total: 990, totalCapped: false, facetsApproximate: false });
+    expect(response.body.facets.organisations).toEqual([{ value: orgId(valParisis, ERMONT), label: "CCAS d'Ermont", count: 990 }]);
+    expect((response.body.facets.years as Array<{ count: number }>).reduce((sum, year) => sum + year.count, 0)).toBe(990);
+    const filtered = await api(await tokenFor(ERMONT_STAFF()), `/api/v1/search?q=${WORD}&year=2021`);
+    expect(filtered.body).toMatchObject({ total: 198, totalCapped: false });
+  });
+
+  it("counts a filter's results exactly under the cap even when the query alone is over it", async () => {
+    const response = await api(await tokenFor(FRANCONVILLE_STAFF()), `/api/v1/search?q=${WORD}&organisation=${orgId(valParisis, FRANCONVILLE)}`);
+    expect(response.body).toMatchObject({ total: 60, totalCapped: false, facetsApproximate: true });
+    expect(response.body.results.every((r: { organisation: { name: string } }) => r.organisation.name === "CCAS de Franconville")).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import { MARK_END, MARK_START, MAX_QUERY_LENGTH, prepareQuery, snippetHtml, snip
 import { bestWindow, foldForMatching } from "../../app/features/search/snippet-window.ts";
 import { searchPageQuery } from "../../app/features/search/page-address.ts";
 import { readSearchPageParams } from "../../app/features/search/schemas.ts";
-import { searchResultPath } from "../../app/features/search/kinds.ts";
+import { facetCountLabel, resultsHeading, searchResultPath } from "../../app/features/search/kinds.ts";
 
 describe("prepareQuery", () => {
   it("makes typographic apostrophes straight and splits hyphenated words", () => {
@@ -90,5 +90,16 @@ describe("search addresses", () => {
     expect(searchResultPath("vp", { kind: "practice", ...target })).toBe("/reseaux/vp/fiches/d");
     expect(searchResultPath("vp", { kind: "minutes", ...target })).toBe("/reseaux/vp/tables-rondes/m/compte-rendu");
     expect(searchResultPath("vp", { kind: "agenda_item", ...target })).toBe("/reseaux/vp/tables-rondes/m#point-i");
+  });
+});
+
+describe("counts shown on the results page", () => {
+  it("says « plus de » for a capped total, and « au moins » for facet counts over the first matches only", () => {
+    expect(resultsHeading(0, false, "xylophone")).toBe("Aucun résultat pour « xylophone »");
+    expect(resultsHeading(1, false, "RSA")).toBe("1 résultat pour « RSA »");
+    expect(resultsHeading(990, false, "RSA")).toBe("990 résultats pour « RSA »");
+    expect(resultsHeading(1000, true, "accueil").replace(/\s/g, " ")).toBe("Plus de 1 000 résultats pour « accueil »");
+    expect(facetCountLabel(230, false)).toBe("230");
+    expect(facetCountLabel(1001, true).replace(/\s/g, " ")).toBe("au moins 1 001");
   });
 });

@@ -141,7 +141,7 @@ export function openApiDocument(baseUrl: string) {
             { name: "page", in: "query", schema: { type: "integer", minimum: 1, maximum: 500 }, description: "20 résultats par page." },
           ],
           responses: {
-            "200": { description: "Résultats classés, extraits surlignés (snippetHtml : texte échappé, <mark> autour des mots trouvés) et décomptes par filtre.", content: { "application/json": { schema: { type: "object" } } } },
+            "200": { description: "Résultats classés, extraits surlignés (snippetHtml : texte échappé, <mark> autour des mots trouvés) et décomptes par filtre. Les décomptes s'arrêtent à 1 000 : totalCapped: true signifie « plus de 1 000 résultats » (total vaut alors 1 000), et facetsApproximate: true que chaque décompte par filtre ne porte que sur les 1 001 premiers résultats (c'est un minimum). Seuls les contenus que le titulaire du jeton peut lire sont comptés.", content: { "application/json": { schema: { type: "object" } } } },
             ...commonErrors,
             "400": errorResponse("Paramètre invalide, ou réseau à préciser."),
             "404": errorResponse("Réseau inconnu ou dont vous n'êtes pas membre."),

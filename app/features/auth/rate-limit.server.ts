@@ -32,12 +32,16 @@ export async function hitRateLimit(db: Executor, rule: RateRule, subject: string
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const key = `${rule.name}:${subject.toLowerCase()}`;
-  const row = await db
-    .insertInto("rateLimits")
-    .values({ key, windowStart, hits: 1 })
-    .onConflict((oc) => oc.columns(["key", "windowStart"]).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
-    .returning("hits")
-    .executeTakeFirstOrThrow();
+  // A lost counter (a crash within the WAL writer's delay) only forgets a few hits: its commit need not wait for the
+  // disk, which an API call paid on every request. set_config(…, true) lasts until the end of this statement's own
+  // transaction; inside a caller's transaction it would relax that transaction's commit too, so it is left out there.
+  const relaxCommit = db.isTransaction ? sql`` : sql`where (select set_config('synchronous_commit', 'off', true)) is not null`;
+  const { rows } = await sql<{ hits: number }>`
+    insert into rate_limits (key, window_start, hits) select ${key}, ${windowStart}, 1 ${relaxCommit}
+    on conflict (key, window_start) do update set hits = rate_limits.hits + 1
+    returning hits
+  `.execute(db);
+  const row = rows[0]!;
   const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
   return { allowed: row.hits <= rule.max, retryAfterSeconds };
 }

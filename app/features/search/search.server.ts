@@ -3,14 +3,15 @@ import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { SearchKind } from "../../../db/schema.ts";
 import { authorize } from "../auth/guards.server.ts";
 import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
-import { searchKindLabels } from "./kinds.ts";
+import { SEARCH_COUNT_CAP, searchKindLabels } from "./kinds.ts";
 import { MARK_END, MARK_START, prepareQuery } from "./query.ts";
 import { bestWindow } from "./snippet-window.ts";
 
 /**
  * The one search of Tablée, used by the results page, the header's suggestions and the JSON API.
- * Matching and ranking run once per query (a materialised CTE); the page, the total and the
- * facets are all read from it; snippets are computed afterwards for the page only, on a bounded excerpt.
+ * Two statements run side by side: the page (a bounded set of candidates ranked precisely) and the counts
+ * (total and facets of the readable matches, capped at COUNT_CAP); snippets are computed afterwards for the
+ * page only, on a bounded window of its text. Why and how it stays fast: docs/decisions/007-search-and-api.md.
  */
 
 export const SEARCH_PAGE_SIZE = 20;
@@ -48,7 +49,11 @@ export interface SearchResults {
   /** False when the query held nothing searchable (empty, stop words, punctuation). */
   searched: boolean;
   truncated: boolean;
+  /** Capped at COUNT_CAP: when totalCapped, there are more than `total` results ("plus de 1 000"). */
   total: number;
+  totalCapped: boolean;
+  /** Facet counts over the first COUNT_CAP + 1 readable matches only: lower bounds ("au moins N"). */
+  facetsApproximate: boolean;
   page: number;
   pageCount: number;
   hits: SearchHit[];
@@ -66,16 +71,56 @@ const WEIGHTS = "{0.1, 0.3, 0.6, 1.0}";
 /** Up to +25 % for content edited in the last months, and a few % for often-read content. */
 const BOOST = sql`(1 + 0.25 / (1 + extract(epoch from (now() - e.updated_at)) / (86400 * 180)) + 0.03 * ln(1 + e.read_count))`;
 
-/** Precise relevance: reads the full tsvector, so it is computed for PRECISE_CANDIDATES rows at most. */
-const RANK = sql`ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, q.query, 1) * ${BOOST}`;
+/**
+ * Counts stop here: beyond, the page says "plus de 1 000 résultats" and the facets count the first 1,001 readable
+ * matches only (lower bounds, shown as "au moins N"). Counting every match of a common word visits most of the table.
+ */
+export const COUNT_CAP = SEARCH_COUNT_CAP;
 
 /**
- * Cheap relevance from the row alone (its small title tsvector, date and read count): orders every match to pick
- * the candidates ranked precisely. A query matching fewer rows than PRECISE_CANDIDATES gets the exact ranking;
- * a very common one ranks precisely its best titles and most recent and read content.
+ * Candidates ranked precisely, of each kind (the most recent matches; the title and theme matches): every match when
+ * a query has fewer, else the best guesses of the ranking, found without visiting every match (docs/decisions/007).
+ * Pages beyond the fifth widen the set to reach them.
  */
-const PRE_RANK = sql`(ts_rank(e.title_vector, q.query) + 0.01) * ${BOOST}`;
-export const PRECISE_CANDIDATES = 300;
+export const CANDIDATES = 100;
+
+/** Date windows the most recent matches are taken from, newest first: a common word stops in the first one. */
+const WINDOWS = ["30 days", "180 days", "2 years"];
+
+const tsquery = (text: string) => sql`websearch_to_tsquery('fr_unaccent', ${text})`;
+
+/**
+ * Ids of up to `limit` rows matching `match` within `scope`, from the most recent date window that holds them: one
+ * branch per window, evaluated in turn and stopped at `limit` rows. Each branch combines the GIN index with the
+ * (network_id, updated_at) b-tree, so a common word reads the rows of the last weeks only, a rare one reads all its matches.
+ */
+function mostRecent(match: RawBuilder<unknown>, scope: RawBuilder<unknown>, limit: number): RawBuilder<unknown> {
+  const bounds = [null, ...WINDOWS.map((window) => sql`now() - ${sql.lit(window)}::interval`), null];
+  const branches = bounds.slice(0, -1).map((newer, index) => {
+    const older = bounds[index + 1];
+    const window = [older ? sql`e.updated_at >= ${older}` : null, newer ? sql`e.updated_at < ${newer}` : null].filter((c) => c !== null);
+    return sql`(select e.id from search_entries e where ${match} and ${scope}${window.length ? sql` and ${sql.join(window, sql` and `)}` : sql``})`;
+  });
+  return sql`(select id from (${sql.join(branches, sql` union all `)}) w limit ${limit})`;
+}
+
+/**
+ * The ranking: candidates (the most recent matches, and the title and theme matches, each from the most recent window
+ * holding enough of them), then ts_rank_cd over the full tsvector, times the boost, for the candidates only.
+ */
+function rankingQuery(text: string, scope: RawBuilder<unknown>, limit: number, offset: number) {
+  const candidates = Math.max(CANDIDATES, offset + limit);
+  return sql<{ id: number; rank: number }>`
+    with candidates as (
+      ${mostRecent(sql`e.search_vector @@ ${tsquery(text)}`, scope, candidates)}
+      union
+      ${mostRecent(sql`e.head_vector @@ ${tsquery(text)}`, scope, candidates)}
+    )
+    select e.id::int as id, ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, ${tsquery(text)}, 1) * ${BOOST} as rank
+    from candidates c join search_entries e on e.id = c.id
+    order by rank desc, e.id limit ${limit} offset ${offset}
+  `;
+}
 
 /**
  * The ranking alone (match, candidates, precise rank) of one network's entries, no permissions, counts or
@@ -86,25 +131,19 @@ export async function rankOnly(db: Executor, networkId: string, queryText: strin
 }
 
 export function rankOnlyQuery(networkId: string, queryText: string, limit = SEARCH_PAGE_SIZE) {
-  return sql<{ id: number; rank: number }>`
-    with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepareQuery(queryText).text}) as query),
-    matches as materialized (
-      select e.id, ${PRE_RANK} as pre_rank from search_entries e, q where e.search_vector @@ q.query and e.network_id = ${networkId}
-    ),
-    candidates as (select id from matches order by pre_rank desc, id limit ${PRECISE_CANDIDATES})
-    select e.id::int as id, ${RANK} as rank from candidates c join search_entries e on e.id = c.id, q
-    order by rank desc, e.id limit ${limit}
-  `;
+  return rankingQuery(prepareQuery(queryText).text, sql`e.network_id = ${networkId}`, limit, 0);
 }
 
 /**
  * For a common word the planner prefers a sequential scan, which evaluates `@@` on every row and so reads every
  * row's full tsvector out of TOAST: seconds on 100,000 documents. The GIN index returns exact matches without
- * reading them, so the search's statements run with sequential scans discouraged (SET LOCAL: this transaction only).
+ * reading them, so the search's statements run with sequential scans discouraged (SET LOCAL: this transaction only),
+ * without JIT compilation (its cost estimate makes PostgreSQL compile for ~100 ms a statement that runs in 10), and
+ * planned for their own query text (a generic plan cannot know how common the words are).
  */
 async function withIndexScans<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
   return inTransaction(db, async (tx) => {
-    await sql`set local enable_seqscan = off`.execute(tx);
+    await sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(tx);
     return work(tx);
   });
 }
@@ -122,19 +161,24 @@ function visibleTo(actor: Actor, networkId: string): RawBuilder<unknown> {
 
 type Dimension = keyof SearchFilters;
 
-function filtersExcept(filters: SearchFilters, except: Dimension | null): RawBuilder<unknown> {
+function filtersExcept(filters: SearchFilters, except: Dimension | null, alias = "m"): RawBuilder<unknown> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
   const conditions: RawBuilder<unknown>[] = [sql`true`];
-  if (filters.kind && except !== "kind") conditions.push(sql`m.kind = ${filters.kind}`);
-  if (filters.organisationId && except !== "organisationId") conditions.push(sql`m.organisation_id = ${filters.organisationId}::uuid`);
-  if (filters.themeId && except !== "themeId") conditions.push(sql`${filters.themeId}::uuid = any(m.theme_ids)`);
-  if (filters.year && except !== "year") conditions.push(sql`m.year = ${filters.year}`);
+  if (filters.kind && except !== "kind") conditions.push(sql`${column("kind")} = ${filters.kind}`);
+  if (filters.organisationId && except !== "organisationId") conditions.push(sql`${column("organisation_id")} = ${filters.organisationId}::uuid`);
+  if (filters.themeId && except !== "themeId") conditions.push(sql`${filters.themeId}::uuid = any(${column("theme_ids")})`);
+  if (filters.year && except !== "year") conditions.push(sql`${column("year")} = ${filters.year}`);
   return sql.join(conditions, sql` and `);
 }
+
+const hasFilters = (filters: SearchFilters) => Boolean(filters.kind || filters.organisationId || filters.themeId || filters.year);
 
 const emptyResults = (truncated: boolean): SearchResults => ({
   searched: false,
   truncated,
   total: 0,
+  totalCapped: false,
+  facetsApproximate: false,
   page: 1,
   pageCount: 0,
   hits: [],
@@ -144,6 +188,63 @@ const emptyResults = (truncated: boolean): SearchResults => ({
 interface Counted<T> {
   value: T;
   count: number;
+}
+
+interface CountsRow {
+  valid: boolean;
+  matched: number;
+  total: number;
+  kinds: Array<Counted<SearchKind>> | null;
+  organisations: Array<Counted<string>> | null;
+  themes: Array<Counted<string>> | null;
+  years: Array<Counted<number>> | null;
+}
+
+/**
+ * Total and facets, capped: the first COUNT_CAP + 1 readable matches (any order: the GIN index's), counted by kind,
+ * CCAS, theme and year. Under the cap every count is exact; over it, the total is "more than COUNT_CAP" and each
+ * facet value counts those first matches only. Only readable rows are ever counted: the cap applies after permissions.
+ */
+function countsQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters) {
+  const visible = visibleTo(actor, networkId);
+  const match = sql`e.search_vector @@ ${tsquery(text)}`;
+  // With a filter and more matches than the cap, the filtered total needs its own capped scan (run only then).
+  const filteredTotal = hasFilters(filters)
+    ? sql`case when (select count(*) from capped) > ${COUNT_CAP}
+        then (select count(*)::int from (select 1 from search_entries e where ${match} and ${visible} and ${filtersExcept(filters, null, "e")} limit ${COUNT_CAP + 1}) f)
+        else (select count(*)::int from capped m where ${filtersExcept(filters, null)}) end`
+    : sql`(select count(*)::int from capped)`;
+  return sql<CountsRow>`
+    with capped as materialized (
+      select e.kind, e.organisation_id, e.theme_ids, e.year from search_entries e where ${match} and ${visible} limit ${COUNT_CAP + 1}
+    )
+    select
+      numnode(${tsquery(text)}) > 0 as valid,
+      (select count(*)::int from capped) as matched,
+      ${filteredTotal} as total,
+      (select json_agg(f) from (select m.kind as value, count(*)::int as count from capped m
+         where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
+      (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from capped m
+         where m.organisation_id is not null and ${filtersExcept(filters, "organisationId")} group by m.organisation_id) f) as organisations,
+      (select json_agg(f) from (select t.theme_id as value, count(*)::int as count from capped m, unnest(m.theme_ids) as t(theme_id)
+         where ${filtersExcept(filters, "themeId")} group by t.theme_id) f) as themes,
+      (select json_agg(f) from (select m.year as value, count(*)::int as count from capped m
+         where ${filtersExcept(filters, "year")} group by m.year) f) as years
+  `;
+}
+
+type PageRow = Omit<SearchHit, "snippet" | "organisationName" | "themes"> & { themeIds: string[]; excerpt: string };
+
+/** The page: the ranking of the readable, filtered matches, with what a hit shows. */
+function pageQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters, limit: number, offset: number) {
+  const ranked = rankingQuery(text, sql`${visibleTo(actor, networkId)} and ${filtersExcept(filters, null, "e")}`, limit, offset);
+  return sql<PageRow & { rank: number; lexemes: string[] }>`
+    with ranked as (${ranked})
+    select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
+      e.year, e.updated_at, e.excerpt, r.rank, tsvector_to_array(to_tsvector('fr_unaccent', ${text})) as lexemes
+    from ranked r join search_entries e on e.id = r.id
+    order by r.rank desc, e.id
+  `;
 }
 
 export async function search(
@@ -157,53 +258,40 @@ export async function search(
   const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
   const page = Math.max(1, Math.min(input.page ?? 1, 500));
 
-  const { rows } = await withIndexScans(db, (tx) => sql<{
-    valid: boolean;
-    total: number;
-    lexemes: string[];
-    pageIds: Array<{ id: number }> | null;
-    kinds: Array<Counted<SearchKind>> | null;
-    organisations: Array<Counted<string>> | null;
-    themes: Array<Counted<string>> | null;
-    years: Array<Counted<number>> | null;
-  }>`
-    with q as materialized (select websearch_to_tsquery('fr_unaccent', ${prepared.text}) as query),
-    matches as materialized (
-      select e.id, e.kind, e.organisation_id, e.theme_ids, e.year, ${PRE_RANK} as pre_rank
-      from search_entries e, q
-      where e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
+  // Independent work side by side, on connections of the pool (one after the other on PGlite): the page then its
+  // snippets; the counts; the names of CCAS and themes.
+  const offset = (page - 1) * pageSize;
+  const [pageRows, counts, names] = await Promise.all([
+    withIndexScans(db, (tx) => pageQuery(prepared.text, input.actor, input.networkId, filters, pageSize, offset).execute(tx)).then(({ rows }) =>
+      withSnippets(db, rows, prepared.text, rows[0]?.lexemes ?? []),
     ),
-    filtered as materialized (select * from matches m where ${filtersExcept(filters, null)}),
-    candidates as (select id from filtered order by pre_rank desc, id limit ${PRECISE_CANDIDATES}),
-    ranked as (select e.id, ${RANK} as rank from candidates c join search_entries e on e.id = c.id, q),
-    ordered as (select f.id, r.rank, f.pre_rank from filtered f left join ranked r on r.id = f.id)
-    select
-      (select numnode(query) > 0 from q) as valid,
-      (select count(*)::int from filtered) as total,
-      tsvector_to_array(to_tsvector('fr_unaccent', ${prepared.text})) as lexemes,
-      (select json_agg(p) from (select id from ordered order by rank desc nulls last, pre_rank desc, id
-         limit ${pageSize} offset ${(page - 1) * pageSize}) p) as page_ids,
-      (select json_agg(f) from (select m.kind as value, count(*)::int as count from matches m
-         where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
-      (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from matches m
-         where m.organisation_id is not null and ${filtersExcept(filters, "organisationId")} group by m.organisation_id) f) as organisations,
-      (select json_agg(f) from (select t.theme_id as value, count(*)::int as count from matches m, unnest(m.theme_ids) as t(theme_id)
-         where ${filtersExcept(filters, "themeId")} group by t.theme_id) f) as themes,
-      (select json_agg(f) from (select m.year as value, count(*)::int as count from matches m
-         where ${filtersExcept(filters, "year")} group by m.year) f) as years
-  `.execute(tx));
-  const row = rows[0]!;
+    withIndexScans(db, (tx) => countsQuery(prepared.text, input.actor, input.networkId, filters).execute(tx)),
+    labels(db, input.networkId),
+  ]);
+  const row = counts.rows[0]!;
   if (!row.valid) return emptyResults(prepared.truncated);
 
-  const names = await labels(db, input.networkId);
-  const hits = await hitsWithSnippets(db, (row.pageIds ?? []).map((p) => p.id), prepared.text, row.lexemes, names);
+  const hits = pageRows.map(({ row: hit, snippet }) => {
+    const { themeIds, excerpt: _excerpt, rank: _rank, lexemes: _lexemes, ...rest } = hit;
+    return {
+      ...rest,
+      id: Number(hit.id),
+      snippet,
+      organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
+      themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
+    };
+  });
   const sortByCount = <T>(values: Array<FacetValue<T>>) => values.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, "fr"));
+  const totalCapped = row.total > COUNT_CAP;
+  const total = Math.min(row.total, COUNT_CAP);
   return {
     searched: true,
     truncated: prepared.truncated,
-    total: row.total,
+    total,
+    totalCapped,
+    facetsApproximate: row.matched > COUNT_CAP,
     page,
-    pageCount: Math.ceil(row.total / pageSize),
+    pageCount: Math.ceil(total / pageSize),
     hits,
     facets: {
       kinds: sortByCount((row.kinds ?? []).map((k) => ({ ...k, label: names.kind(k.value) }))),
@@ -221,10 +309,12 @@ interface Labels {
 }
 
 async function labels(db: Executor, networkId: string): Promise<Labels> {
-  const [organisations, themes] = await Promise.all([
-    db.selectFrom("organisations").select(["id", "name"]).where("networkId", "=", networkId).execute(),
-    db.selectFrom("networkThemes").select(["id", "label"]).where("networkId", "=", networkId).execute(),
-  ]);
+  const { rows } = await sql<{ organisations: Array<{ id: string; name: string }> | null; themes: Array<{ id: string; label: string }> | null }>`
+    select (select json_agg(json_build_object('id', o.id, 'name', o.name)) from organisations o where o.network_id = ${networkId}) as organisations,
+      (select json_agg(json_build_object('id', t.id, 'label', t.label)) from network_themes t where t.network_id = ${networkId}) as themes
+  `.execute(db);
+  const organisations = rows[0]?.organisations ?? [];
+  const themes = rows[0]?.themes ?? [];
   const organisationNames = new Map(organisations.map((o) => [o.id, o.name]));
   const themeLabels = new Map(themes.map((t) => [t.id, t.label]));
   return {
@@ -237,13 +327,8 @@ async function labels(db: Executor, networkId: string): Promise<Labels> {
 // ts_headline reads only the best window of each excerpt (snippet-window.ts): a 200 KB page costs what a short one does.
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=14`;
 
-async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, lexemes: string[], names: Labels): Promise<SearchHit[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom("searchEntries")
-    .select(["id", "kind", "title", "documentId", "meetingId", "agendaItemId", "organisationId", "themeIds", "year", "updatedAt", "excerpt"])
-    .where("id", "in", ids)
-    .execute();
+async function withSnippets<Row extends PageRow>(db: Executor, rows: Row[], queryText: string, lexemes: string[]): Promise<Array<{ row: Row; snippet: string }>> {
+  if (rows.length === 0) return [];
   const windows = rows.map((row) => {
     const window = bestWindow(row.excerpt, lexemes);
     return { row, window, text: row.excerpt.slice(window.start, window.end) };
@@ -253,26 +338,9 @@ async function hitsWithSnippets(db: Executor, ids: number[], queryText: string, 
     from json_array_elements_text((${JSON.stringify(windows.map((w) => w.text))}::text)::json) with ordinality as t(body, position),
       websearch_to_tsquery('fr_unaccent', ${queryText}) as q(query)
   `.execute(db);
-  const byId = new Map(
-    windows.map(({ row, window }, index) => {
-      const headline = headlines.find((h) => h.position === index + 1)?.headline ?? "";
-      const snippet = headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "";
-      return [Number(row.id), { row, snippet }];
-    }),
-  );
-  return ids.flatMap((id) => {
-    const entry = byId.get(id);
-    if (!entry) return [];
-    const { themeIds, excerpt: _excerpt, ...rest } = entry.row;
-    return [
-      {
-        ...rest,
-        id,
-        snippet: entry.snippet,
-        organisationName: rest.organisationId ? names.organisation(rest.organisationId) : null,
-        themes: themeIds.map((themeId) => ({ id: themeId, label: names.theme(themeId) })),
-      },
-    ];
+  return windows.map(({ row, window }, index) => {
+    const headline = headlines.find((h) => h.position === index + 1)?.headline ?? "";
+    return { row, snippet: headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "" };
   });
 }
 
@@ -291,16 +359,24 @@ export async function suggest(db: Executor, input: { actor: Actor; networkId: st
   const prepared = prepareQuery(input.query);
   if (!prepared.text) return [];
   const query = prepared.prefix
-    ? sql`websearch_to_tsquery('fr_unaccent', ${prepared.head}) && to_tsquery('fr_unaccent', ${`${prepared.prefix}:*`})`
+    ? sql`(websearch_to_tsquery('fr_unaccent', ${prepared.head}) && to_tsquery('fr_unaccent', ${`${prepared.prefix}:*`}))`
     : sql`websearch_to_tsquery('fr_unaccent', ${prepared.text})`;
+  // Candidates as for the results (title matches and the most recent matches), then the best titles first.
+  const scope = visibleTo(input.actor, input.networkId);
+  const limit = input.limit ?? 8;
   return withIndexScans(db, async (tx) => {
     const { rows } = await sql<Suggestion>`
-    with q as materialized (select ${query} as query)
+    with q as materialized (select ${query} as query),
+    candidates as (
+      ${mostRecent(sql`e.head_vector @@ ${query}`, scope, 50)}
+      union
+      ${mostRecent(sql`e.search_vector @@ ${query}`, scope, 50)}
+    )
     select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id
-    from search_entries e, q
-    where numnode(q.query) > 0 and e.search_vector @@ q.query and ${visibleTo(input.actor, input.networkId)}
-    order by ${PRE_RANK} desc, e.id
-    limit ${input.limit ?? 8}
+    from candidates c join search_entries e on e.id = c.id, q
+    where numnode(q.query) > 0
+    order by (ts_rank(e.head_vector, q.query) + 0.01) * ${BOOST} desc, e.id
+    limit ${limit}
   `.execute(tx);
     return rows;
   });

@@ -1,10 +1,11 @@
 /**
- * Where to cut a snippet in a long text: the window of at most `width` characters holding the most distinct
+ * Where to cut a snippet in a long text: the window of at most `width` characters (a little more than the 30 words
+ * ts_headline shows) holding the most distinct
  * matched words, found in JavaScript so that ts_headline (costly, ~0.3 ms per kilobyte on PGlite) only ever
  * reads that window, whatever the document's length (docs/decisions/007-search-and-api.md).
  */
 
-export const SNIPPET_WINDOW = 600;
+export const SNIPPET_WINDOW = 320;
 const LEAD = 80;
 const MAX_OCCURRENCES = 500;
 
