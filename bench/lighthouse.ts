@@ -38,10 +38,9 @@ try {
   const base = "/reseaux/tables-rondes-inter-ccas-du-val-parisis";
   const meetings = await client.get(`${base}/tables-rondes`);
   const meeting = meetings.text.match(new RegExp(`href="(${base}/tables-rondes/[0-9a-f-]{36})"`))?.[1];
-  // Pages of features that may not exist yet are measured when the app links to them.
-  const home = await client.get(base);
-  const optional = [`${base}/recherche?q=domiciliation`, home.text.match(new RegExp(`href="(${base}/veille/[^"]+)"`))?.[1]];
-  const pages = [base, meeting, ...optional].filter((page): page is string => Boolean(page));
+  const wiki = await client.get(`${base}/veille`);
+  const watchPage = wiki.text.match(new RegExp(`href="(${base}/veille/[0-9a-f-]{36})"`))?.[1];
+  const pages = [base, meeting, `${base}/recherche?q=domiciliation`, watchPage].filter((page): page is string => Boolean(page));
 
   const results: Array<{ page: string } & Record<Category, number>> = [];
   for (const page of pages) {
@@ -55,6 +54,14 @@ try {
         extraHeaders: { Cookie: client.cookieHeader },
       });
       const categories = outcome!.lhr.categories;
+      // What costs points, so that a score under its target says what to fix.
+      for (const [name, category] of Object.entries(categories)) {
+        if ((category.score ?? 0) * 100 >= TARGETS[name as Category]) continue;
+        const failing = category.auditRefs
+          .map((ref) => outcome!.lhr.audits[ref.id]!)
+          .filter((audit) => audit.score !== null && audit.score < 1 && audit.scoreDisplayMode !== "informative" && audit.scoreDisplayMode !== "manual");
+        console.log(`  ${name} : ${failing.map((audit) => `${audit.id} (${audit.title})`).join(" ; ")}`);
+      }
       runs.push({
         performance: Math.round((categories.performance?.score ?? 0) * 100),
         accessibility: Math.round((categories.accessibility?.score ?? 0) * 100),

@@ -80,9 +80,10 @@ export default function SearchPage() {
       ) : (
         <div className="search-layout">
           <section aria-labelledby="resultats">
-            <h2 id="resultats" role="status">
-              {resultsHeading(results.total, results.totalCapped, params.q)}
-            </h2>
+            {/* The count is announced when it changes; the live region wraps the heading, which a role would hide. */}
+            <div role="status">
+              <h2 id="resultats">{resultsHeading(results.total, results.totalCapped, params.q)}</h2>
+            </div>
             {results.total === 0 ? (
               <p>Vérifiez l'orthographe, retirez un filtre ou essayez un mot plus général.</p>
             ) : (
