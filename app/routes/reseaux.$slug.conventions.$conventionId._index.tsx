@@ -21,7 +21,7 @@ import {
 } from "../features/purchases/conventions.server.ts";
 import { formatLocalDate } from "../features/purchases/dates.ts";
 import { centsToDecimalComma, formatEuros } from "../features/purchases/money.ts";
-import { conventionSchema, renewConventionSchema, serviceLabels } from "../features/purchases/schemas.ts";
+import { conventionInput, conventionSchema, renewConventionSchema, serviceLabels } from "../features/purchases/schemas.ts";
 import { readForm } from "../http/forms.server.ts";
 import { isMultipart, readUpload } from "../http/uploads.server.ts";
 
@@ -88,23 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   if (intent === "edit") {
     const submission = parseWithZod(formData, { schema: conventionSchema });
     if (submission.status !== "success") return { intent, result: submission.reply() };
-    const value = submission.value;
-    const outcome = await updateConvention(context.db, {
-      actor,
-      convention,
-      changes: {
-        title: value.title,
-        service: value.service,
-        yearlyCostCents: value.yearlyCost,
-        splitMethod: value.splitMethod,
-        cofinancerName: value.splitMethod === "residual" ? value.cofinancerName : null,
-        cofinancingBasisPoints: value.cofinancingBasisPoints,
-        ratePerInhabitantCents: value.ratePerInhabitantCents,
-        startsOn: value.startsOn,
-        renewsOn: value.renewsOn,
-        parties: value.parties,
-      },
-    });
+    const outcome = await updateConvention(context.db, { actor, convention, changes: conventionInput(submission.value) });
     if (!outcome.ok) {
       return {
         intent,

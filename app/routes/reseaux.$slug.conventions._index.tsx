@@ -9,7 +9,7 @@ import { splitMethodLabels } from "../features/purchases/cost-split.ts";
 import { formatLocalDate } from "../features/purchases/dates.ts";
 import { conventionFormField, conventionFormOrganisations, createConvention, listConventions } from "../features/purchases/conventions.server.ts";
 import { formatEuros } from "../features/purchases/money.ts";
-import { conventionSchema, serviceLabels } from "../features/purchases/schemas.ts";
+import { conventionInput, conventionSchema, serviceLabels } from "../features/purchases/schemas.ts";
 import { readForm } from "../http/forms.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Conventions de mutualisation — Tablée" }];
@@ -39,23 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const submission = parseWithZod(await readForm(request), { schema: conventionSchema });
   if (submission.status !== "success") return submission.reply();
-  const value = submission.value;
-  const outcome = await createConvention(context.db, {
-    actor,
-    networkId: network.id,
-    convention: {
-      title: value.title,
-      service: value.service,
-      yearlyCostCents: value.yearlyCost,
-      splitMethod: value.splitMethod,
-      cofinancerName: value.splitMethod === "residual" ? value.cofinancerName : null,
-      cofinancingBasisPoints: value.cofinancingBasisPoints,
-      ratePerInhabitantCents: value.ratePerInhabitantCents,
-      startsOn: value.startsOn,
-      renewsOn: value.renewsOn,
-      parties: value.parties,
-    },
-  });
+  const outcome = await createConvention(context.db, { actor, networkId: network.id, convention: conventionInput(submission.value) });
   if (!outcome.ok) {
     return outcome.field ? submission.reply({ fieldErrors: { [conventionFormField(outcome.field)]: [outcome.message] } }) : submission.reply({ formErrors: [outcome.message] });
   }

@@ -234,6 +234,22 @@ export const conventionSchema = z
     };
   });
 
+/** A convention as creating and editing store it, from the form's checked value. */
+export function conventionInput(value: z.output<typeof conventionSchema>) {
+  return {
+    title: value.title,
+    service: value.service,
+    yearlyCostCents: value.yearlyCost,
+    splitMethod: value.splitMethod,
+    cofinancerName: value.splitMethod === "residual" ? value.cofinancerName : null,
+    cofinancingBasisPoints: value.cofinancingBasisPoints,
+    ratePerInhabitantCents: value.ratePerInhabitantCents,
+    startsOn: value.startsOn,
+    renewsOn: value.renewsOn,
+    parties: value.parties,
+  };
+}
+
 /** Renewing: a new renewal date and the year's cost (none with the per-inhabitant key, whose cost follows the rate). */
 export const renewConventionSchema = z.object({
   intent: z.literal("renew").optional(),
