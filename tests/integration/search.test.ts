@@ -3,7 +3,10 @@ import type { DatabaseHandle, Executor } from "../../db/client.ts";
 import type { DocumentVisibility } from "../../db/schema.ts";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
 import { renameDocument } from "../../app/features/documents/documents.server.ts";
+import { stemmer as frenchStem } from "@orama/stemmers/french";
+import { sql } from "kysely";
 import { snippetHtml, snippetParts } from "../../app/features/search/query.ts";
+import { foldForMatching } from "../../app/features/search/snippet-window.ts";
 import { search, suggest, type SearchFilters } from "../../app/features/search/search.server.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { addDocument as addDocumentTo, addTheme as addThemeOf, removeDemoKnowledge, writeText as writeTextOf } from "../support/documents.ts";
@@ -173,6 +176,22 @@ describe("French search quality", () => {
     // ts_headline drops what looks like a tag; whatever remains is escaped by snippetHtml (tests/unit/search-query.test.ts).
     expect(html).not.toContain("<script");
     expect(html).toContain("<mark>isolement</mark>");
+  });
+
+  it("highlights with the stemmer the index uses: every word of the corpus stems alike in JavaScript and in fr_unaccent", async () => {
+    const texts = await sql<{ text: string }>`select title || ' ' || excerpt as text from search_entries`.execute(db);
+    const words = [...new Set(texts.rows.flatMap((row) => row.text.toLowerCase().match(/\p{L}{2,}/gu) ?? []))];
+    const { rows } = await sql<{ word: string; lexemes: string[] }>`
+      select w.word, tsvector_to_array(to_tsvector('fr_unaccent', w.word)) as lexemes from unnest(${words}::text[]) as w(word)
+    `.execute(db);
+    const compared = rows.filter((row) => row.lexemes.length === 1);
+    expect(compared.length).toBeGreaterThan(100);
+    const disagreeing = compared.filter((row) => frenchStem(foldForMatching(row.word)) !== row.lexemes[0]).map((row) => `${row.word}: ${row.lexemes[0]}`);
+    expect(disagreeing).toEqual([]);
+    const [hit] = (await find("personnes agees")).hits;
+    const marked = snippetParts(hit!.snippet).filter((part) => part.matched).map((part) => foldForMatching(part.text));
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((word) => /^(personnes?|agee?s?)$/.test(word))).toBe(true);
   });
 
   it("suggests titles while the last word is still being typed", async () => {

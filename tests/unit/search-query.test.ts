@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MARK_END, MARK_START, MAX_QUERY_LENGTH, prepareQuery, snippetHtml, snippetParts, snippetText } from "../../app/features/search/query.ts";
-import { bestWindow, foldForMatching } from "../../app/features/search/snippet-window.ts";
+import { bestWindow, foldForMatching, highlightWindow, SNIPPET_WORDS } from "../../app/features/search/snippet-window.ts";
 import { searchPageQuery } from "../../app/features/search/page-address.ts";
 import { readSearchPageParams } from "../../app/features/search/schemas.ts";
 import { facetCountLabel, resultsHeading, searchResultPath } from "../../app/features/search/kinds.ts";
@@ -74,6 +74,33 @@ describe("snippet window", () => {
     const text = "mot ".repeat(1000);
     expect(bestWindow(text, ["absent"]).start).toBe(0);
     expect(bestWindow("court", ["absent"])).toEqual({ start: 0, end: 5 });
+  });
+});
+
+describe("snippet highlighting", () => {
+  const marks = { start: "[", end: "]" };
+  const whole = (text: string) => ({ start: 0, end: text.length });
+
+  it("marks the words whose French stem the query holds, whatever their accents and inflection", () => {
+    const text = "Les personnes âgées isolées reçoivent la visite des agents du CCAS.";
+    // Lexemes of « personnes agees isolées » in fr_unaccent ("agents" stems to "agent", not "age").
+    expect(highlightWindow(text, whole(text), ["person", "age", "isole"], marks)).toBe(
+      "Les [personnes] [âgées] [isolées] reçoivent la visite des agents du CCAS.",
+    );
+  });
+
+  it("shows at most 30 words, starting just before the first match, and says where the text was cut", () => {
+    const text = `${"début ".repeat(40)}Le portage de repas à domicile ${"suite ".repeat(60)}`;
+    const snippet = highlightWindow(text, whole(text), ["portag", "rep"], marks);
+    expect(snippet.startsWith("… début début début Le [portage] de [repas] à domicile suite")).toBe(true);
+    expect(snippet.endsWith(" …")).toBe(true);
+    expect(snippet.replace(/^… | …$/g, "").split(/\s+/)).toHaveLength(SNIPPET_WORDS);
+  });
+
+  it("keeps a short text whole, and cannot be fooled by marker characters in the text", () => {
+    expect(highlightWindow("Séjours seniors", whole("Séjours seniors"), ["sejour"], marks)).toBe("[Séjours] seniors");
+    const tricky = "texte \ue000piège\ue001 normal";
+    expect(highlightWindow(tricky, whole(tricky), ["absent"], { start: "\ue000", end: "\ue001" })).toBe("texte piège normal");
   });
 });
 

@@ -56,7 +56,7 @@ function balanceQuotes(text: string): string {
   return (text.match(/"/g)?.length ?? 0) % 2 === 0 ? text : text.replace(/"/g, " ").replace(/\s+/g, " ").trim();
 }
 
-/** Markers that ts_headline puts around matched words: private-use characters no French text contains. */
+/** Markers put around matched words in snippets: private-use characters no French text contains. */
 export const MARK_START = "\ue000";
 export const MARK_END = "\ue001";
 
@@ -65,7 +65,7 @@ export interface SnippetPart {
   matched: boolean;
 }
 
-/** A snippet from ts_headline cut into plain and matched parts: rendered as text nodes and <mark>, never as HTML. */
+/** A snippet cut into plain and matched parts: rendered as text nodes and <mark>, never as HTML. */
 export function snippetParts(snippet: string): SnippetPart[] {
   const parts: SnippetPart[] = [];
   for (const [index, piece] of snippet.split(MARK_START).entries()) {

@@ -5,13 +5,13 @@ import { authorize } from "../auth/guards.server.ts";
 import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
 import { SEARCH_COUNT_CAP, searchKindLabels } from "./kinds.ts";
 import { MARK_END, MARK_START, prepareQuery } from "./query.ts";
-import { bestWindow } from "./snippet-window.ts";
+import { bestWindow, highlightWindow } from "./snippet-window.ts";
 
 /**
  * The one search of Tablée, used by the results page, the header's suggestions and the JSON API.
  * Two statements run side by side: the page (a bounded set of candidates ranked precisely) and the counts
- * (total and facets of the readable matches, capped at COUNT_CAP); snippets are computed afterwards for the
- * page only, on a bounded window of its text. Why and how it stays fast: docs/decisions/007-search-and-api.md.
+ * (total and facets of the readable matches, capped at COUNT_CAP); snippets are made in JavaScript for the page
+ * only, on a bounded window of its text (snippet-window.ts). Why and how it stays fast: docs/decisions/007-search-and-api.md.
  */
 
 export const SEARCH_PAGE_SIZE = 20;
@@ -35,7 +35,7 @@ export interface SearchHit {
   themes: Array<{ id: string; label: string }>;
   year: number;
   updatedAt: Date;
-  /** ts_headline's output with MARK_START/MARK_END around matched words: render with snippetParts(). */
+  /** Text around the matches with MARK_START/MARK_END around matched words: render with snippetParts(). */
   snippet: string;
 }
 
@@ -258,12 +258,12 @@ export async function search(
   const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
   const page = Math.max(1, Math.min(input.page ?? 1, 500));
 
-  // Independent work side by side, on connections of the pool (one after the other on PGlite): the page then its
+  // Independent work side by side, on connections of the pool (one after the other on PGlite): the page and its
   // snippets; the counts; the names of CCAS and themes.
   const offset = (page - 1) * pageSize;
   const [pageRows, counts, names] = await Promise.all([
     withIndexScans(db, (tx) => pageQuery(prepared.text, input.actor, input.networkId, filters, pageSize, offset).execute(tx)).then(({ rows }) =>
-      withSnippets(db, rows, prepared.text, rows[0]?.lexemes ?? []),
+      withSnippets(rows, rows[0]?.lexemes ?? []),
     ),
     withIndexScans(db, (tx) => countsQuery(prepared.text, input.actor, input.networkId, filters).execute(tx)),
     labels(db, input.networkId),
@@ -324,24 +324,10 @@ async function labels(db: Executor, networkId: string): Promise<Labels> {
   };
 }
 
-// ts_headline reads only the best window of each excerpt (snippet-window.ts): a 200 KB page costs what a short one does.
-const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=14`;
+const MARKS = { start: MARK_START, end: MARK_END };
 
-async function withSnippets<Row extends PageRow>(db: Executor, rows: Row[], queryText: string, lexemes: string[]): Promise<Array<{ row: Row; snippet: string }>> {
-  if (rows.length === 0) return [];
-  const windows = rows.map((row) => {
-    const window = bestWindow(row.excerpt, lexemes);
-    return { row, window, text: row.excerpt.slice(window.start, window.end) };
-  });
-  const { rows: headlines } = await sql<{ position: number; headline: string }>`
-    select t.position::int as position, case when t.body = '' then '' else ts_headline('fr_unaccent', t.body, q.query, ${HEADLINE_OPTIONS}) end as headline
-    from json_array_elements_text((${JSON.stringify(windows.map((w) => w.text))}::text)::json) with ordinality as t(body, position),
-      websearch_to_tsquery('fr_unaccent', ${queryText}) as q(query)
-  `.execute(db);
-  return windows.map(({ row, window }, index) => {
-    const headline = headlines.find((h) => h.position === index + 1)?.headline ?? "";
-    return { row, snippet: headline ? `${window.start > 0 ? "… " : ""}${headline}${window.end < row.excerpt.length ? " …" : ""}` : "" };
-  });
+function withSnippets<Row extends PageRow>(rows: Row[], lexemes: string[]): Array<{ row: Row; snippet: string }> {
+  return rows.map((row) => ({ row, snippet: highlightWindow(row.excerpt, bestWindow(row.excerpt, lexemes), lexemes, MARKS) }));
 }
 
 export interface Suggestion {

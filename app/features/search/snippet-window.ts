@@ -1,8 +1,10 @@
+import { stemmer as frenchStem } from "@orama/stemmers/french";
+
 /**
- * Where to cut a snippet in a long text: the window of at most `width` characters (a little more than the 30 words
- * ts_headline shows) holding the most distinct
- * matched words, found in JavaScript so that ts_headline (costly, ~0.3 ms per kilobyte on PGlite) only ever
- * reads that window, whatever the document's length (docs/decisions/007-search-and-api.md).
+ * Snippets, made in JavaScript from the stored excerpt and the query's lexemes: first the window of at most `width`
+ * characters holding the most distinct matched words, then the matched words of that window marked. The database is
+ * not asked (ts_headline cost ~0.3 ms per kilobyte and a round trip after the ranking), and a 200 KB page costs what a
+ * short one does (docs/decisions/007-search-and-api.md).
  */
 
 export const SNIPPET_WINDOW = 320;
@@ -83,4 +85,38 @@ function snap(text: string, start: number, length: number): SnippetWindow {
     to = space > from ? space : to;
   }
   return { start: from, end: to };
+}
+
+/** Words a snippet shows at most, as ts_headline's MaxWords did. */
+export const SNIPPET_WORDS = 30;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The snippet of `text[window]`: at most SNIPPET_WORDS words, starting a few words before the first matched one, with
+ * MARK_START/MARK_END around each word whose stem is one of the query's `lexemes`. A word matches when the Snowball
+ * French stemmer of its folded form gives a lexeme: the stemmer PostgreSQL's `fr_unaccent` configuration applies after
+ * unaccent (tests/integration/search.test.ts checks that both agree), so what is highlighted is what matched — without
+ * a round trip to the database for ts_headline.
+ */
+export function highlightWindow(text: string, window: SnippetWindow, lexemes: string[], marks: { start: string; end: string }): string {
+  const wanted = new Set(lexemes);
+  const body = text.slice(window.start, window.end).replace(/[\ue000\ue001]/g, "");
+  const words = [...body.matchAll(WORD)].map((match) => ({ at: match.index, end: match.index + match[0].length, matched: wanted.has(frenchStem(foldForMatching(match[0]))) }));
+  if (words.length === 0) return "";
+  const firstMatched = Math.max(0, words.findIndex((word) => word.matched));
+  const first = Math.max(0, Math.min(firstMatched - 4, words.length - SNIPPET_WORDS));
+  const shown = words.slice(first, first + SNIPPET_WORDS);
+  const from = first === 0 ? 0 : shown[0]!.at;
+  const to = first + SNIPPET_WORDS >= words.length ? body.length : shown.at(-1)!.end;
+  let snippet = "";
+  let cursor = from;
+  for (const word of shown) {
+    if (!word.matched) continue;
+    snippet += `${body.slice(cursor, word.at)}${marks.start}${body.slice(word.at, word.end)}${marks.end}`;
+    cursor = word.end;
+  }
+  snippet += body.slice(cursor, to);
+  const cutBefore = window.start > 0 || from > 0;
+  const cutAfter = window.end < text.length || to < body.length;
+  return `${cutBefore ? "… " : ""}${snippet.trim()}${cutAfter ? " …" : ""}`;
 }
