@@ -3,7 +3,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Executor } from "../../db/client.ts";
 import { MAX_DOCUMENT_BYTES, MAX_UPDATE_BYTES } from "../../app/features/documents/limits.ts";
-import { appendUpdate, compactDocument, loadState } from "../../app/features/documents/persistence.server.ts";
+import { appendUpdate, compactLiveDocument, loadState } from "../../app/features/documents/persistence.server.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { documentSchema, FRAGMENT } from "../../app/features/documents/render.server.ts";
 import type { UpdateError } from "../protocol.ts";
@@ -23,6 +23,8 @@ export interface RegistryOptions {
   log?: (line: string) => void;
   /** Called when a document is dropped from memory because a write failed: its clients must join again. */
   onEvict?: (documentId: string) => void;
+  /** Called with what compaction found stored but unheard here (another process's update): for this process's clients. */
+  onMissed?: (documentId: string, update: Uint8Array) => void;
 }
 
 export interface LiveDocument {
@@ -34,6 +36,8 @@ export interface LiveDocument {
   awarenessByHolder: Map<string, Set<number>>;
   approxBytes: number;
   pendingSinceCompaction: number;
+  /** The stored snapshot this copy includes (StoredState.snapshotMark): a different one was written by someone else. */
+  snapshotMark: number | null;
   /** The whole state, encoded once for every newcomer until the next change (large documents). */
   encodedState?: Uint8Array;
   quietTimer?: NodeJS.Timeout;
@@ -52,11 +56,13 @@ export class DocumentRegistry {
   private readonly log: (line: string) => void;
   private readonly commits: GroupCommit;
   private readonly onEvict: (documentId: string) => void;
+  private readonly onMissed: (documentId: string, update: Uint8Array) => void;
 
   constructor(options: RegistryOptions) {
     this.db = options.db;
     this.commits = new GroupCommit(options.db);
     this.onEvict = options.onEvict ?? (() => {});
+    this.onMissed = options.onMissed ?? (() => {});
     this.compactAfterUpdates = options.compactAfterUpdates ?? 500;
     this.compactAfterQuietMs = options.compactAfterQuietMs ?? 2000;
     this.releaseAfterIdleMs = options.releaseAfterIdleMs ?? 30_000;
@@ -88,6 +94,7 @@ export class DocumentRegistry {
         awarenessByHolder: new Map(),
         approxBytes: 0,
         pendingSinceCompaction: 0,
+        snapshotMark: null,
         compaction: Promise.resolve(),
         ready: Promise.resolve(),
       };
@@ -99,6 +106,7 @@ export class DocumentRegistry {
         Y.applyUpdate(doc, stored.state, "storage");
         created.approxBytes = stored.state.byteLength;
         created.pendingSinceCompaction = stored.pendingUpdates;
+        created.snapshotMark = stored.snapshotMark;
       });
       this.live.set(documentId, created);
       entry = created;
@@ -225,7 +233,7 @@ export class DocumentRegistry {
     }
   }
 
-  /** Folds stored updates into the snapshot; one compaction at a time per document. */
+  /** Folds stored updates into the snapshot, from the live copy; one compaction at a time per document. */
   compact(entry: LiveDocument, autoRevision = true): Promise<unknown> {
     clearTimeout(entry.quietTimer);
     entry.compaction = entry.compaction
@@ -233,8 +241,10 @@ export class DocumentRegistry {
       .then(async () => {
         if (entry.pendingSinceCompaction === 0) return;
         entry.pendingSinceCompaction = 0;
-        const result = await compactDocument(this.db, entry.id, { autoRevision });
+        const result = await compactLiveDocument(this.db, entry.id, entry.doc, { knownSnapshotMark: entry.snapshotMark, autoRevision });
         entry.approxBytes = result.stateBytes;
+        entry.snapshotMark = result.snapshotMark;
+        if (result.missed) this.onMissed(entry.id, result.missed);
       })
       .catch((error) => this.log(`Compactage du document ${entry.id} impossible : ${String(error)}`));
     return entry.compaction;

@@ -1,13 +1,15 @@
+import { sql } from "kysely";
 import * as Y from "yjs";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { RevisionReason } from "../../../db/schema.ts";
-import { renderState } from "./render.server.ts";
+import { renderState, renderYDoc } from "./render.server.ts";
 
 /**
  * Durable storage of Yjs documents: updates are appended one by one (before
  * the server acknowledges them), then folded into a snapshot by compaction.
- * Everything here derives from the database alone, so several processes can
- * compact the same document safely (a row lock serialises them).
+ * A row lock on the document serialises compactions, so several processes can
+ * compact the same document safely; compactLiveDocument starts from the
+ * process's live copy but first applies whatever the database holds that it lacks.
  */
 
 /** An automatic version is kept at most this often while a document is being edited. */
@@ -45,6 +47,8 @@ export interface StoredState {
   /** The update rows merged in, so that compaction deletes exactly those. */
   updateIds: number[];
   pendingUpdates: number;
+  /** The snapshot's last folded update id (null without a snapshot): tells a later reader whether it was rewritten. */
+  snapshotMark: number | null;
 }
 
 /**
@@ -54,7 +58,7 @@ export interface StoredState {
  * exactly the rows it folded in; Yjs ignores anything applied twice.
  */
 export async function loadState(db: Executor, documentId: string): Promise<StoredState> {
-  const snapshot = await db.selectFrom("documentSnapshots").select("state").where("documentId", "=", documentId).executeTakeFirst();
+  const snapshot = await db.selectFrom("documentSnapshots").select(["state", "lastUpdateId"]).where("documentId", "=", documentId).executeTakeFirst();
   const updates = await db
     .selectFrom("documentUpdates")
     .select(["id", "update"])
@@ -66,6 +70,7 @@ export async function loadState(db: Executor, documentId: string): Promise<Store
     state: parts.length ? Y.mergeUpdates(parts) : Y.encodeStateAsUpdate(new Y.Doc()),
     updateIds: updates.map((row) => row.id),
     pendingUpdates: updates.length,
+    snapshotMark: snapshot ? snapshot.lastUpdateId : null,
   };
 }
 
@@ -105,29 +110,102 @@ export async function compactDocument(
       .execute();
     await tx.deleteFrom("documentUpdates").where("id", "in", stored.updateIds).execute();
     await tx.updateTable("documents").set({ updatedAt: now }).where("id", "=", documentId).execute();
-    let revisionId: number | null = null;
-    if (options.autoRevision !== false) {
-      const last = await tx
-        .selectFrom("documentRevisions")
-        .select(["createdAt", "contentText", "contentJson"])
-        .where("documentId", "=", documentId)
-        .orderBy("id", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      const changed = !last || JSON.stringify(last.contentJson) !== JSON.stringify(rendered.json);
-      const due = !last || now.getTime() - last.createdAt.getTime() >= AUTO_REVISION_INTERVAL_MS;
-      if (changed && due) {
-        revisionId = await insertRevision(tx, documentId, { label: "Enregistrement automatique", reason: "auto", userId: null }, stored.state, rendered);
-      }
-    }
+    const revisionId = options.autoRevision === false ? null : await keepAutoRevision(tx, documentId, now, stored.state, rendered);
     return { compacted: stored.pendingUpdates, stateBytes: stored.state.byteLength, revisionId };
+  });
+}
+
+/** An automatic version when the last one is old enough and the content changed since: its id, or null. */
+async function keepAutoRevision(tx: Executor, documentId: string, now: Date, state: Uint8Array, rendered: ReturnType<typeof renderState>): Promise<number | null> {
+  // The last version's date first: its content is read and compared only when a new version is due.
+  const last = await tx
+    .selectFrom("documentRevisions")
+    .select(["id", "createdAt"])
+    .where("documentId", "=", documentId)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (last && now.getTime() - last.createdAt.getTime() < AUTO_REVISION_INTERVAL_MS) return null;
+  if (last) {
+    // Compared by the database as jsonb: the stored JSON's keys are in jsonb's order, not the rendered object's.
+    const unchanged = await tx
+      .selectFrom("documentRevisions")
+      .select("id")
+      .where("id", "=", last.id)
+      .where("contentJson", "=", sql<Record<string, unknown>>`cast(cast(${JSON.stringify(rendered.json)} as text) as jsonb)`)
+      .executeTakeFirst();
+    if (unchanged) return null;
+  }
+  return insertRevision(tx, documentId, { label: "Enregistrement automatique", reason: "auto", userId: null, createdAt: now }, state, rendered);
+}
+
+export interface LiveCompactionResult extends CompactionResult {
+  /** The snapshot's mark after this compaction (see StoredState.snapshotMark). */
+  snapshotMark: number | null;
+  /** What the live document learned from the database (rows or a snapshot it had not heard of), for its clients. */
+  missed: Uint8Array | null;
+}
+
+/**
+ * Compaction by the process that holds the document in memory. Its Y.Doc already holds the snapshot it loaded and
+ * nearly every stored update, so the new snapshot is encoded and rendered from it, instead of rebuilding a document
+ * from the database at every compaction. What it may lack is applied to it first: every stored row (another process's
+ * update whose message was lost), and the snapshot if someone else rewrote it since `knownSnapshotMark`. Updates it
+ * holds but has not stored yet may enter the snapshot: they are its clients' changes, stored right after; Yjs ignores
+ * them when their rows are folded in later.
+ */
+export async function compactLiveDocument(
+  db: Executor,
+  documentId: string,
+  doc: Y.Doc,
+  options: { knownSnapshotMark: number | null; now?: Date; autoRevision?: boolean },
+): Promise<LiveCompactionResult> {
+  const now = options.now ?? new Date();
+  return inTransaction(db, async (tx) => {
+    await tx.selectFrom("documents").select("id").where("id", "=", documentId).forUpdate().executeTakeFirst();
+    const snapshot = await tx.selectFrom("documentSnapshots").select("lastUpdateId").where("documentId", "=", documentId).executeTakeFirst();
+    const updates = await tx.selectFrom("documentUpdates").select(["id", "update"]).where("documentId", "=", documentId).orderBy("id").execute();
+    const heard: Uint8Array[] = [];
+    const listen = (update: Uint8Array) => heard.push(update);
+    doc.on("update", listen);
+    try {
+      if (snapshot && snapshot.lastUpdateId !== options.knownSnapshotMark) {
+        const { state } = await tx.selectFrom("documentSnapshots").select("state").where("documentId", "=", documentId).executeTakeFirstOrThrow();
+        Y.applyUpdate(doc, state, "storage");
+      }
+      for (const row of updates) Y.applyUpdate(doc, row.update, "storage");
+    } finally {
+      doc.off("update", listen);
+    }
+    const missed = heard.length ? Y.mergeUpdates(heard) : null;
+    const state = Y.encodeStateAsUpdate(doc);
+    if (updates.length === 0) return { compacted: 0, stateBytes: state.byteLength, revisionId: null, snapshotMark: snapshot?.lastUpdateId ?? null, missed };
+    const rendered = renderYDoc(doc);
+    const lastUpdateId = updates.reduce((highest, row) => Math.max(highest, row.id), 0);
+    const values = {
+      state: bytes(state),
+      lastUpdateId,
+      contentJson: rendered.json as Record<string, unknown>,
+      contentHtml: rendered.html,
+      contentText: rendered.text,
+      updatedAt: now,
+    };
+    await tx
+      .insertInto("documentSnapshots")
+      .values({ documentId, ...values })
+      .onConflict((oc) => oc.column("documentId").doUpdateSet(values))
+      .execute();
+    await tx.deleteFrom("documentUpdates").where("id", "in", updates.map((row) => row.id)).execute();
+    await tx.updateTable("documents").set({ updatedAt: now }).where("id", "=", documentId).execute();
+    const revisionId = options.autoRevision === false ? null : await keepAutoRevision(tx, documentId, now, state, rendered);
+    return { compacted: updates.length, stateBytes: state.byteLength, revisionId, snapshotMark: lastUpdateId, missed };
   });
 }
 
 async function insertRevision(
   db: Executor,
   documentId: string,
-  meta: { label: string; reason: RevisionReason; userId: string | null },
+  meta: { label: string; reason: RevisionReason; userId: string | null; createdAt?: Date },
   state: Uint8Array,
   rendered: ReturnType<typeof renderState>,
 ): Promise<number> {
@@ -142,6 +220,7 @@ async function insertRevision(
       contentHtml: rendered.html,
       contentText: rendered.text,
       createdBy: meta.userId,
+      ...(meta.createdAt ? { createdAt: meta.createdAt } : {}),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
