@@ -70,6 +70,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       io.to(room(documentId)).emit(EVENTS.rejoin, { documentId });
       toPeers(EVENTS.peerEvict, documentId, new Uint8Array());
     },
+    onMissed: (documentId, update) => io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update }),
   });
   const io = new Server(httpServer, {
     serveClient: false,
@@ -153,17 +154,38 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     }
   });
 
+  /**
+   * One check per session at a time: the sockets of one session (tabs, editors of one page) share the database's
+   * answer instead of asking it each, every RIGHTS_TTL_MS.
+   */
+  const rightsChecks = new Map<string, { at: number; check: Promise<Actor | null> }>();
+  function checkRights(data: SocketData): { at: number; check: Promise<Actor | null> } {
+    const cached = rightsChecks.get(data.sessionHash);
+    if (cached && Date.now() - cached.at < RIGHTS_TTL_MS) return cached;
+    const check = resolveSession(options.db, data.token).then((session) => (session ? loadActor(options.db, data.userId) : null));
+    const fresh = { at: Date.now(), check };
+    rightsChecks.set(data.sessionHash, fresh);
+    check.catch(() => rightsChecks.delete(data.sessionHash));
+    return fresh;
+  }
+  const forgetRightsChecks = setInterval(() => {
+    for (const [sessionHash, { at }] of rightsChecks) if (Date.now() - at >= RIGHTS_TTL_MS) rightsChecks.delete(sessionHash);
+  }, RIGHTS_TTL_MS);
+  forgetRightsChecks.unref();
+
   /** Re-reads the session and memberships when the cached rights are stale; disconnects a revoked user. */
   async function currentActor(socket: Socket): Promise<Actor | null> {
     const data = socket.data as SocketData;
     if (Date.now() - data.checkedAt < RIGHTS_TTL_MS) return data.actor;
-    const session = await resolveSession(options.db, data.token);
-    if (!session) {
+    const { at, check } = checkRights(data);
+    const actor = await check;
+    if (!actor) {
       socket.disconnect(true);
       return null;
     }
-    data.actor = await loadActor(options.db, data.userId);
-    data.checkedAt = Date.now();
+    data.actor = actor;
+    // The answer is as old as the check it came from: rights are never trusted longer than RIGHTS_TTL_MS.
+    data.checkedAt = at;
     return data.actor;
   }
 
@@ -320,6 +342,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
      */
     async close() {
       for (const timer of catchUpTimers) clearTimeout(timer);
+      clearInterval(forgetRightsChecks);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await registry.flushAll();
       registry.destroy();
