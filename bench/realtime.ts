@@ -6,14 +6,18 @@
  * update we time how long until every other client has applied it. Then the
  * same while another client repeatedly loads a 10 MB document. Then the
  * server's memory per open document and per connection. The server and the
- * relay each run in their own process; the clients run here.
+ * relay each run in their own process; the measuring clients are spread over
+ * BENCH_WORKERS processes (bench/realtime-clients.ts; as many as the machine
+ * has cores, at least 2): in one process, applying every update in 50 Y.Docs
+ * saturated it, and the figures measured the clients more than the server.
  *
  * Environment: BENCH_CLIENTS (50), BENCH_SECONDS (30), BENCH_RATE (5 per second),
- * BENCH_BIG_MB (10), DATABASE_URL (PostgreSQL instead of a temporary PGlite folder).
+ * BENCH_BIG_MB (10), DATABASE_URL (PostgreSQL instead of a temporary PGlite folder),
+ * BENCH_SERVER_NODE_ARGS (options of the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
  */
-import { spawn } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import * as Y from "yjs";
@@ -21,15 +25,16 @@ import { createDb, type DatabaseHandle } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedDemo } from "../db/seed/demo.ts";
 import { createDocument } from "../app/features/documents/documents.server.ts";
-import { SocketIOProvider } from "../realtime/client/provider.ts";
 import { EVENTS } from "../realtime/protocol.ts";
 import { freePort, startChildServer } from "../tests/support/child-server.ts";
 import { HttpClient } from "../tests/support/http-client.ts";
+import type { ClientsCommand, ClientsTask, PhaseReport } from "./realtime-clients.ts";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.BENCH_RATE ?? 5);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? Math.max(2, availableParallelism()));
 const MEMORY_SAMPLE = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,66 +46,67 @@ function percentile(values: number[], p: number): number {
 }
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-/** Latency tracker: an update counts as delivered when every other client has applied it. */
-class Deliveries {
-  private readonly pending = new Map<string, { sentAt: number; remaining: number }>();
-  readonly latencies: number[] = [];
-  sent(key: string, receivers: number) {
-    this.pending.set(key, { sentAt: performance.now(), remaining: receivers });
-  }
-  received(key: string) {
-    const entry = this.pending.get(key);
-    if (!entry) return;
-    entry.remaining -= 1;
-    if (entry.remaining === 0) {
-      this.latencies.push(performance.now() - entry.sentAt);
-      this.pending.delete(key);
-    }
-  }
-  get lost() {
-    return this.pending.size;
-  }
-}
+/** The measuring clients, spread over WORKERS processes (bench/realtime-clients.ts). */
+class ClientProcesses {
+  private constructor(private readonly children: ChildProcess[]) {}
 
-interface Participant {
-  doc: Y.Doc;
-  socket: Socket;
-  index: number;
-}
-
-/** Each client sets probe[its index] = sequence along with some typed text; receivers watch the probe map. */
-function instrument(participants: Participant[], deliveries: Deliveries) {
-  for (const participant of participants) {
-    participant.doc.getMap<number>("probe").observe((event) => {
-      if (!event.transaction.local || event.transaction.origin !== null) {
-        for (const key of event.keysChanged) {
-          if (Number(key) !== participant.index) deliveries.received(`${key}:${participant.doc.getMap<number>("probe").get(key)}`);
-        }
-      }
+  static async start(task: Omit<ClientsTask, "from" | "to">): Promise<ClientProcesses> {
+    const children = Array.from({ length: WORKERS }, (_, worker) => {
+      const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const from = Math.floor((worker * CLIENTS) / WORKERS);
+      const to = Math.floor(((worker + 1) * CLIENTS) / WORKERS);
+      child.send({ ...task, from, to } satisfies ClientsTask);
+      return child;
     });
+    await Promise.all(children.map((child) => nextMessage(child)));
+    return new ClientProcesses(children);
+  }
+
+  /** Every client edits for `seconds`; an update counts as delivered when every other client has applied it. */
+  async drive(seconds: number): Promise<{ latencies: number[]; lost: number }> {
+    const startAt = performance.timeOrigin + performance.now() + 500;
+    const replies = this.children.map((child) => nextMessage(child));
+    for (const child of this.children) child.send({ command: "drive", startAt, seconds } satisfies ClientsCommand);
+    const reports = (await Promise.all(replies)).map((reply) => (reply as { report: PhaseReport }).report);
+    const received = new Map<string, [number, number]>();
+    for (const report of reports) {
+      for (const [key, [count, lastAt]] of Object.entries(report.received)) {
+        const entry = received.get(key);
+        received.set(key, entry ? [entry[0] + count, Math.max(entry[1], lastAt)] : [count, lastAt]);
+      }
+    }
+    const latencies: number[] = [];
+    let lost = 0;
+    for (const report of reports) {
+      for (const [key, sentAt] of Object.entries(report.sent)) {
+        const entry = received.get(key);
+        if (entry && entry[0] >= CLIENTS - 1) latencies.push(entry[1] - sentAt);
+        else lost += 1;
+      }
+    }
+    return { latencies, lost };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map((child) => {
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        child.send({ command: "stop" } satisfies ClientsCommand);
+        return exited;
+      }),
+    );
   }
 }
 
-async function drive(participants: Participant[], deliveries: Deliveries, seconds: number) {
-  const interval = 1000 / RATE;
-  const stopAt = performance.now() + seconds * 1000;
-  await Promise.all(
-    participants.map(async (participant) => {
-      await sleep(Math.random() * interval);
-      let sequence = 0;
-      while (performance.now() < stopAt) {
-        sequence += 1;
-        deliveries.sent(`${participant.index}:${sequence}`, participants.length - 1);
-        participant.doc.transact(() => {
-          const text = participant.doc.getText("body");
-          text.insert(Math.floor(Math.random() * (text.length + 1)), "mot ");
-          participant.doc.getMap<number>("probe").set(String(participant.index), sequence);
-        });
-        await sleep(interval);
-      }
-    }),
-  );
-  await sleep(2000);
+function nextMessage(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`Un processus de clients s'est arrêté (code ${code})`));
+    child.once("exit", onExit);
+    child.once("message", (message) => {
+      child.off("exit", onExit);
+      resolve(message);
+    });
+  });
 }
 
 function bigDocumentState(megabytes: number): Uint8Array {
@@ -168,21 +174,8 @@ function rssKb(pid: number): number {
 }
 
 async function measureTablee(url: string, cookie: string, documentId: string, bigDocumentId: string) {
-  const participants: Participant[] = [];
-  const providers: SocketIOProvider[] = [];
-  for (let index = 0; index < CLIENTS; index++) {
-    const socket = openSocket(url, cookie);
-    const doc = new Y.Doc();
-    providers.push(new SocketIOProvider({ socket, documentId, doc }));
-    participants.push({ doc, socket, index });
-  }
-  while (!providers.every((provider) => provider.current.synced)) await sleep(50);
-  const idle = new Deliveries();
-  instrument(participants, idle);
-  await drive(participants, idle, SECONDS);
-
-  const loaded = new Deliveries();
-  instrument(participants, loaded);
+  const clients = await ClientProcesses.start({ mode: "tablee", url, cookie, documentId, rate: RATE });
+  const idle = await clients.drive(SECONDS);
   const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "load-big-document.ts"), url, cookie, bigDocumentId], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -190,32 +183,18 @@ async function measureTablee(url: string, cookie: string, documentId: string, bi
   loader.stdout!.on("data", (chunk) => (loaderOutput += chunk));
   const loaderDone = new Promise<void>((resolve) => loader.once("exit", () => resolve()));
   await sleep(2000);
-  await drive(participants, loaded, SECONDS);
+  const loaded = await clients.drive(SECONDS);
   loader.kill("SIGTERM");
   await loaderDone;
   const loads = Number(/loads (\d+)/.exec(loaderOutput)?.[1] ?? 0);
-  for (const provider of providers) provider.destroy();
-  for (const participant of participants) participant.socket.close();
+  await clients.stop();
   return { idle, loaded, loads };
 }
 
 async function measureRelay(url: string) {
-  const participants: Participant[] = [];
-  for (let index = 0; index < CLIENTS; index++) {
-    const socket = connect(url, { transports: ["websocket"], forceNew: true, timeout: 60_000 });
-    await connected(socket);
-    await socket.emitWithAck("join", "bench");
-    const doc = new Y.Doc();
-    doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin !== "remote") socket.emit("update", "bench", update);
-    });
-    socket.on("update", (update: ArrayBuffer) => Y.applyUpdate(doc, new Uint8Array(update), "remote"));
-    participants.push({ doc, socket, index });
-  }
-  const deliveries = new Deliveries();
-  instrument(participants, deliveries);
-  await drive(participants, deliveries, SECONDS);
-  for (const participant of participants) participant.socket.close();
+  const clients = await ClientProcesses.start({ mode: "relay", url, rate: RATE });
+  const deliveries = await clients.drive(SECONDS);
+  await clients.stop();
   return deliveries;
 }
 
@@ -249,7 +228,7 @@ async function main() {
   console.log(`Préparation : ${CLIENTS} clients, ${RATE} modifications/s chacun, ${SECONDS} s par mesure, document de ${BIG_MB} Mo…`);
   const storage = await prepareStorage();
   const tableePort = await freePort();
-  const server = await startChildServer(storage.env, tableePort);
+  const server = await startChildServer(storage.env, tableePort, process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean));
   const relayPort = await freePort();
   const relay = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "relay-server.ts")], {
     env: { ...process.env, PORT: String(relayPort) },
@@ -286,6 +265,8 @@ async function main() {
       delivered: tablee.idle.latencies.length + tablee.loaded.latencies.length,
       undelivered: tablee.idle.lost + tablee.loaded.lost,
       relay_delivered: relayResult.latencies.length,
+      relay_undelivered: relayResult.lost,
+      client_processes: WORKERS,
       mem_per_doc_kb: round(memory.perDocumentKb, 1),
       mem_per_conn_kb: round(memory.perConnectionKb, 1),
       database: process.env.DATABASE_URL ? "postgres" : "pglite",

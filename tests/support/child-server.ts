@@ -30,8 +30,8 @@ export interface ChildServer {
 }
 
 /** Runs the real `server.ts` in its own process, as production would. */
-export async function startChildServer(env: Record<string, string>, port: number): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+export async function startChildServer(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "",
