@@ -1,5 +1,6 @@
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
+import { formatInteger } from "../i18n/format.ts";
 import { Attachments } from "./attachments.tsx";
 import { EditorOnDemand } from "./editor/editor-on-demand.tsx";
 import { KnowledgeFields, KnowledgeLinks, LegalReferenceList, ProposeToAgenda, ThemeList, valuesFromPayload } from "./knowledge-fields.tsx";
@@ -54,6 +55,8 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
         <dd>{document.reviewOnLabel ?? "pas de date"}</dd>
         <dt>Modifiée le</dt>
         <dd>{document.updatedAt}</dd>
+        <dt>Lectures</dt>
+        <dd>{document.readCount === 0 ? "Pas encore consultée" : `Consultée ${formatInteger(document.readCount)} fois`}</dd>
         {kind === "practice" && document.details ? (
           <>
             <dt>Coût</dt>

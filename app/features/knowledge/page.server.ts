@@ -14,6 +14,7 @@ import { addComment, listComments, setCommentResolved } from "./comments.server.
 import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
 import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
+import { recordRead } from "./reads.server.ts";
 import { proposeToAgendaSchema } from "./schemas.ts";
 import { flattenSections } from "./sections.server.ts";
 
@@ -25,7 +26,8 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
   if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
-  const [editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
+  const [readCount, editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
+    recordRead(context.db, { documentId: document.id, userId: actor.userId }),
     editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
     listThemes(context.db, network.id),
     kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
@@ -57,6 +59,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       legalReferences: document.legalReferences,
       details: document.details,
       updatedAt: formatDateTime(document.updatedAt),
+      readCount,
       canWrite: document.canWrite,
     },
     editor,
