@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import { DateTime } from "luxon";
-import type { z } from "zod";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { Realtime } from "../../../realtime/server.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
@@ -8,6 +7,7 @@ import { can, type Actor } from "../auth/permissions.ts";
 import { contentToDocumentJson, documentJsonToYState } from "../documents/convert.server.ts";
 import { MAX_DOCUMENT_BYTES } from "../documents/limits.ts";
 import { appendUpdate, compactDocument } from "../documents/persistence.server.ts";
+import { KnowledgeInputError, parseOrThrow } from "./input.ts";
 import {
   practiceNoteSchema,
   practiceNoteUpdateSchema,
@@ -25,27 +25,10 @@ import {
  * functions: they validate, check permissions and write in one transaction.
  */
 
-/** Refused input, field by field, in French: forms show it next to the fields, the API returns it as JSON. */
-export class KnowledgeInputError extends Error {
-  constructor(readonly fieldErrors: Record<string, string[]>) {
-    super(Object.values(fieldErrors).flat()[0] ?? "Saisie invalide.");
-    this.name = "KnowledgeInputError";
-  }
-}
+export { KnowledgeInputError, parseOrThrow };
 
 /** The part of the realtime layer that changes a document everyone may have open. */
 export type ContentReplacer = Pick<Realtime, "registry" | "broadcastUpdate">;
-
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "form";
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
-  throw new KnowledgeInputError(fieldErrors);
-}
 
 async function networkTimeZone(db: Executor, networkId: string): Promise<string> {
   const row = await db.selectFrom("networks").select("timeZone").where("id", "=", networkId).executeTakeFirst();
