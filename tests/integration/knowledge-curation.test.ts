@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
 import { search } from "../../app/features/search/search.server.ts";
 import {
+  decodeHtml,
   demoEmail,
   ERMONT,
   FRANCONVILLE,
@@ -16,7 +17,8 @@ import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
  * Looking after the watch wiki and the practice notes: read counts (once per member, page and day, never the
- * writer's own visits, and what search makes of them).
+ * writer's own visits, and what search makes of them), and the coordinators' order of a section's pages, with who
+ * may and may not change it.
  */
 
 let app: TestApp;
@@ -55,8 +57,24 @@ async function createPage(email: string, title: string, extra: Record<string, st
   return response.location!.split("/").pop()!;
 }
 
+async function createSection(title: string): Promise<string> {
+  expect((await post(COORDINATOR(), `${wiki()}?index`, { intent: "section", title })).status).toBe(200);
+  const section = await app.database.db.selectFrom("wikiSections").select("id").where("networkId", "=", valParisis.id).where("title", "=", title).executeTakeFirstOrThrow();
+  return section.id;
+}
+
 const readCountOf = async (id: string) =>
   (await app.database.db.selectFrom("documents").select("readCount").where("id", "=", id).executeTakeFirstOrThrow()).readCount;
+
+/** The titles of a section's pages, in the order the wiki's contents lists them. */
+async function titlesOf(sectionTitle: string | null, email = COORDINATOR()): Promise<string[]> {
+  const html = (await get(email, wiki())).text;
+  const label = sectionTitle ? `Pages de la section ${sectionTitle}` : "Pages sans section";
+  const start = html.indexOf(`aria-label="${label.replace(/'/g, "&#x27;")}"`);
+  if (start < 0) return [];
+  const list = html.slice(start, html.indexOf("</ul>", start));
+  return [...list.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((match) => decodeHtml(match[1]!));
+}
 
 describe("read counts", () => {
   it("counts a member's visit once a day, another member's too, and never the writer's own", async () => {
@@ -120,5 +138,71 @@ describe("read counts", () => {
     const actor = await loadActor(app.database.db, await userIdOf(app.database.db, TAVERNY_STAFF()));
     const results = await search(app.database.db, { actor, networkId: valParisis.id, query: "chèques énergie zygomorphes" });
     expect(results.hits.map((hit) => hit.documentId)).toEqual([moreRead, lessRead]);
+  });
+});
+
+describe("order of pages within a section", () => {
+  it("lets a coordinator move pages up and down and to another section, keeping each section numbered", async () => {
+    const lodging = await createSection("Hébergement d'urgence");
+    const housing = await createSection("Logement social");
+    for (const title of ["SIAO : orientation", "Nuitées hôtelières", "Plan grand froid"]) await createPage(ERMONT_STAFF(), title, { sectionId: lodging });
+    expect(await titlesOf("Hébergement d'urgence")).toEqual(["SIAO : orientation", "Nuitées hôtelières", "Plan grand froid"]);
+
+    const coldPlan = (await app.database.db.selectFrom("documents").select("id").where("title", "=", "Plan grand froid").executeTakeFirstOrThrow()).id;
+    const moved = await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: coldPlan, direction: "up" });
+    expect(moved.status).toBe(200);
+    expect(visibleText(moved.text)).toContain("« Plan grand froid » est en position 2 sur 3 dans la section « Hébergement d'urgence ».");
+    await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: coldPlan, direction: "up" });
+    // Already first: it stays there.
+    await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: coldPlan, direction: "up" });
+    expect(await titlesOf("Hébergement d'urgence", ERMONT_STAFF())).toEqual(["Plan grand froid", "SIAO : orientation", "Nuitées hôtelières"]);
+
+    await createPage(ERMONT_STAFF(), "Accord collectif départemental", { sectionId: housing });
+    const filed = await post(COORDINATOR(), `${wiki()}?index`, { intent: "file-page", documentId: coldPlan, sectionId: housing });
+    expect(visibleText(filed.text)).toContain("« Plan grand froid » est rangée à la fin de la section « Logement social ».");
+    expect(await titlesOf("Logement social")).toEqual(["Accord collectif départemental", "Plan grand froid"]);
+    expect(await titlesOf("Hébergement d'urgence")).toEqual(["SIAO : orientation", "Nuitées hôtelières"]);
+    const positions = await app.database.db.selectFrom("documents").select(["title", "position"]).where("sectionId", "=", housing).orderBy("position").execute();
+    expect(positions.map((row) => row.position)).toEqual([1, 2]);
+
+    // Out of any section, and back through the page's own form (a writer files their page): at the end each time.
+    await post(COORDINATOR(), `${wiki()}?index`, { intent: "file-page", documentId: coldPlan, sectionId: "" });
+    expect(await titlesOf(null)).toContain("Plan grand froid");
+    const nights = (await app.database.db.selectFrom("documents").select("id").where("title", "=", "Nuitées hôtelières").executeTakeFirstOrThrow()).id;
+    await post(ERMONT_STAFF(), `${wiki()}/${nights}`, { intent: "update", title: "Nuitées hôtelières", sectionId: housing });
+    expect(await titlesOf("Logement social")).toEqual(["Accord collectif départemental", "Nuitées hôtelières"]);
+
+    // The buttons have names that say which page they move.
+    const list = visibleText((await get(COORDINATOR(), wiki())).text);
+    expect(list).toContain("Monter la page « SIAO : orientation »");
+    expect(list).toContain("Descendre la page « Accord collectif départemental »");
+  });
+
+  it("refuses the arrangement to other members (403) and to another network (404), changing nothing", async () => {
+    const section = await createSection("Protection des majeurs");
+    const first = await createPage(ERMONT_STAFF(), "Mandat de protection future", { sectionId: section });
+    const second = await createPage(ERMONT_STAFF(), "Mesure d'accompagnement social personnalisé", { sectionId: section });
+    const before = await titlesOf("Protection des majeurs");
+    expect(visibleText((await get(ERMONT_STAFF(), wiki())).text)).not.toContain("Monter la page");
+
+    for (const email of [ERMONT_STAFF(), FRANCONVILLE_STAFF(), FRANCONVILLE_DIRECTOR()]) {
+      expect((await post(email, `${wiki()}?index`, { intent: "move-page", documentId: second, direction: "up" })).status).toBe(403);
+      expect((await post(email, `${wiki()}?index`, { intent: "file-page", documentId: first, sectionId: "" })).status).toBe(403);
+    }
+    expect((await post(OUTSIDER(), `${wiki()}?index`, { intent: "move-page", documentId: second, direction: "up" })).status).toBe(404);
+    expect((await post(OUTSIDER(), `/reseaux/${paysHaut.slug}/veille?index`, { intent: "move-page", documentId: second, direction: "up" })).status).toBe(404);
+    expect((await post(OUTSIDER(), `/reseaux/${paysHaut.slug}/veille?index`, { intent: "file-page", documentId: first, sectionId: "" })).status).toBe(404);
+    expect(await titlesOf("Protection des majeurs")).toEqual(before);
+
+    // A section of another network is refused in French next to the field; an unreadable form too.
+    const elsewhere = await createPage(OUTSIDER(), "Page du Pays-Haut", {}, `/reseaux/${paysHaut.slug}/veille`);
+    await post(OUTSIDER(), `/reseaux/${paysHaut.slug}/veille?index`, { intent: "section", title: "Section du Pays-Haut" });
+    const foreignSection = (await app.database.db.selectFrom("wikiSections").select("id").where("networkId", "=", paysHaut.id).executeTakeFirstOrThrow()).id;
+    const refused = await post(COORDINATOR(), `${wiki()}?index`, { intent: "file-page", documentId: first, sectionId: foreignSection });
+    expect(refused.status).toBe(200);
+    expect(visibleText(refused.text)).toContain("Cette section n'existe pas dans ce réseau.");
+    expect(visibleText((await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page" })).text)).toContain("Choisissez la page à déplacer.");
+    expect(await titlesOf("Protection des majeurs")).toEqual(before);
+    expect((await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: elsewhere, direction: "down" })).status).toBe(404);
   });
 });

@@ -39,6 +39,7 @@ export type Permission =
   | { action: "practice.create"; networkId: string; organisationId: string }
   | { action: "wikiSection.create"; networkId: string }
   | { action: "wikiSection.manage"; networkId: string }
+  | { action: "wikiPage.arrange"; networkId: string }
   | ({ action: "comment.create" } & DocumentFacts)
   | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts)
   | { action: "purchase.create"; networkId: string; coordinatingOrganisationId: string }
@@ -148,6 +149,9 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       return membershipsIn(actor, networkId).length > 0;
     case "wikiSection.manage":
       // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
+      return isCoordinatorOf(actor, networkId);
+    case "wikiPage.arrange":
+      // Ordering a section's pages and moving them between sections from the wiki's contents, likewise.
       return isCoordinatorOf(actor, networkId);
     case "comment.create":
       // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).

@@ -66,7 +66,7 @@ export async function resolveThemes(db: Executor, networkId: string, requested: 
   return [...ids];
 }
 
-async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
+export async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
   if (!sectionId) return;
   const section = await db.selectFrom("wikiSections").select("id").where("id", "=", sectionId).where("networkId", "=", networkId).executeTakeFirst();
   if (!section) throw new KnowledgeInputError({ sectionId: ["Cette section n'existe pas dans ce réseau."] });
@@ -148,7 +148,8 @@ export async function createWatchPage(
   });
 }
 
-async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
+/** The position after the last page of a section (or of the pages without one). */
+export async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
   const row = await db
     .selectFrom("documents")
     .where("networkId", "=", networkId)
@@ -207,7 +208,15 @@ export async function createPracticeNote(
 async function requireWritableKnowledge(db: Executor, actor: Actor, documentId: string, kind: "wiki" | "practice") {
   const document = await db
     .selectFrom("documents")
-    .select(["id", "networkId", "kind", "ownerOrganisationId", "visibility", (eb) => sql<string | null>`${eb.ref("reviewOn")}::text`.as("reviewOn")])
+    .select([
+      "id",
+      "networkId",
+      "kind",
+      "ownerOrganisationId",
+      "visibility",
+      "sectionId",
+      (eb) => sql<string | null>`${eb.ref("reviewOn")}::text`.as("reviewOn"),
+    ])
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document || document.kind !== kind || !can(actor, { action: "document.read", ...document })) throw notFound();
@@ -230,15 +239,17 @@ export async function updateWatchPage(
   const document = await requireWritableKnowledge(db, actor, documentId, "wiki");
   const value = parseOrThrow(watchPageUpdateSchema, patch);
   const content = convertContent(value.content);
+  const movedTo = value.sectionId !== undefined && value.sectionId !== document.sectionId ? { sectionId: value.sectionId } : undefined;
   await inTransaction(db, async (tx) => {
-    if (value.sectionId !== undefined) await checkSection(tx, document.networkId, value.sectionId);
+    if (movedTo) await checkSection(tx, document.networkId, movedTo.sectionId);
     await checkReviewDate(tx, document.networkId, value.reviewOn, document.reviewOn);
     await tx
       .updateTable("documents")
       .set({
         updatedAt: new Date(),
         ...(value.title !== undefined ? { title: value.title } : {}),
-        ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}),
+        // A page filed in another section goes after that section's last page.
+        ...(movedTo ? { sectionId: movedTo.sectionId, position: await nextPagePosition(tx, document.networkId, movedTo.sectionId) } : {}),
         ...(value.reviewOn !== undefined ? { reviewOn: value.reviewOn } : {}),
       })
       .where("id", "=", documentId)

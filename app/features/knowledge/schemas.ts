@@ -111,6 +111,19 @@ export const renameSectionSchema = z.object({ sectionId: uuid, title: sectionSch
 
 export const moveSectionSchema = z.object({ sectionId: uuid, direction: z.enum(["up", "down"]) });
 
+const pageId = z.string({ error: "Choisissez la page à déplacer." }).regex(uuidPattern, "Cette page n'existe pas ou n'est pas accessible.");
+
+export const movePageSchema = z.object({
+  documentId: pageId,
+  direction: z.enum(["up", "down"], { error: "Indiquez s'il faut monter ou descendre la page." }),
+});
+
+/** A blank section: the page goes to « Pages sans section ». */
+export const filePageSchema = z.object({
+  documentId: pageId,
+  sectionId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null),
+});
+
 export const proposeToAgendaSchema = z.object({
   kind: z.enum(["information", "exchange", "decision"], { error: "Choisissez le type de point." }).default("exchange"),
   estimatedMinutes: z.coerce.number({ error: "Durée estimée : indiquez un nombre de minutes." }).int("Durée estimée : un nombre entier de minutes.").min(1, "Durée estimée : au moins 1 minute.").max(480, "Durée estimée : 480 minutes au plus.").default(20),
