@@ -116,7 +116,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
       ) : null}
       {document.canWrite ? (
         <details className="card no-print" open={Boolean(failedUpdate)}>
-          <summary>Modifier les informations ({kind === "wiki" ? "titre, section, thèmes, références, révision" : "titre, thèmes, coût, contact, publication"})</summary>
+          <summary>Modifier les informations ({kind === "wiki" ? `titre, section${document.canChangeOwner ? ", responsable" : ""}, thèmes, références, révision` : "titre, thèmes, coût, contact, publication"})</summary>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="update" />
             <KnowledgeFields
@@ -126,6 +126,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
               errors={failedUpdate?.errors}
               themes={data.themes}
               sections={kind === "wiki" ? data.sections : undefined}
+              owners={document.canChangeOwner ? { candidates: data.owners, current: { userId: document.ownerUserId, name: document.ownerName } } : undefined}
             />
             <button type="submit" className="button">
               Enregistrer les informations

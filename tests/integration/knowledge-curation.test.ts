@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
 import { search } from "../../app/features/search/search.server.ts";
 import {
+  auditRows,
   decodeHtml,
   demoEmail,
   ERMONT,
+  fieldError,
   FRANCONVILLE,
   loadDemoNetworks,
   TAVERNY,
@@ -17,8 +19,8 @@ import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
  * Looking after the watch wiki and the practice notes: read counts (once per member, page and day, never the
- * writer's own visits, and what search makes of them), and the coordinators' order of a section's pages, with who
- * may and may not change it.
+ * writer's own visits, and what search makes of them), the coordinators' order of a section's pages, and handing
+ * a watch page over to another responsible, with who may and may not do each.
  */
 
 let app: TestApp;
@@ -74,6 +76,13 @@ async function titlesOf(sectionTitle: string | null, email = COORDINATOR()): Pro
   if (start < 0) return [];
   const list = html.slice(start, html.indexOf("</ul>", start));
   return [...list.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((match) => decodeHtml(match[1]!));
+}
+
+/** The « Vos pages à revoir » block of the wiki's contents for this member ("" when there is none). */
+async function toReviewOf(email: string): Promise<string> {
+  const html = (await get(email, wiki())).text;
+  const start = html.indexOf('id="a-revoir"');
+  return start < 0 ? "" : visibleText(html.slice(start, html.indexOf("</section>", start)));
 }
 
 describe("read counts", () => {
@@ -204,5 +213,69 @@ describe("order of pages within a section", () => {
     expect(visibleText((await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page" })).text)).toContain("Choisissez la page à déplacer.");
     expect(await titlesOf("Protection des majeurs")).toEqual(before);
     expect((await post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: elsewhere, direction: "down" })).status).toBe(404);
+  });
+});
+
+describe("handing a watch page over to another responsible", () => {
+  it("lets the responsible hand it over to a member of another CCAS, who then has it to review; journalled", async () => {
+    const id = await createPage(ERMONT_STAFF(), "Aide sociale à l'hébergement : récupération sur succession");
+    const director = await userIdOf(app.database.db, FRANCONVILLE_DIRECTOR());
+    const page = await get(ERMONT_STAFF(), `${wiki()}/${id}`);
+    expect(page.text).toContain('name="ownerUserId"');
+    // Another CCAS's staff member edits the page's facts, but is not offered its responsible.
+    expect((await get(FRANCONVILLE_STAFF(), `${wiki()}/${id}`)).text).not.toContain('name="ownerUserId"');
+
+    const handed = await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "update", title: "Aide sociale à l'hébergement : récupération sur succession", ownerUserId: director });
+    expect(visibleText(handed.text)).toContain("Informations enregistrées.");
+    const owner = await app.database.db.selectFrom("documents").select("ownerUserId").where("id", "=", id).executeTakeFirstOrThrow();
+    expect(owner.ownerUserId).toBe(director);
+    const [event] = (await auditRows(app.database.db, "document_owner_changed")).filter((row) => (row.detail as { documentId?: string }).documentId === id);
+    expect(event).toMatchObject({ networkId: valParisis.id, subjectUserId: director, actorUserId: await userIdOf(app.database.db, ERMONT_STAFF()) });
+    const journal = visibleText((await get(COORDINATOR(), `/reseaux/${valParisis.slug}/journal`)).text);
+    expect(journal).toContain("Page de veille confiée à un autre responsable");
+    expect(journal).toContain("Page « Aide sociale à l'hébergement : récupération sur succession »");
+
+    // The page is now listed « à revoir » to its new responsible, not to its writer.
+    await app.database.db.updateTable("documents").set({ reviewOn: "2020-01-01" }).where("id", "=", id).execute();
+    expect(await toReviewOf(FRANCONVILLE_DIRECTOR())).toContain("Aide sociale à l'hébergement : récupération sur succession");
+    expect(await toReviewOf(ERMONT_STAFF())).not.toContain("Aide sociale à l'hébergement");
+    // The former responsible no longer may hand it over.
+    const again = await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "update", title: "Aide sociale à l'hébergement : récupération sur succession", ownerUserId: await userIdOf(app.database.db, ERMONT_STAFF()) });
+    expect(again.status).toBe(403);
+  });
+
+  it("refuses it to other members (403) and to another network (404), and refuses in French someone who is not an active member", async () => {
+    const id = await createPage(ERMONT_STAFF(), "Domiciliation des gens du voyage");
+    const fields = { intent: "update", title: "Domiciliation : gens du voyage" };
+    const taverny = await userIdOf(app.database.db, TAVERNY_STAFF());
+    for (const email of [FRANCONVILLE_STAFF(), FRANCONVILLE_DIRECTOR()]) {
+      expect((await post(email, `${wiki()}/${id}`, { ...fields, ownerUserId: taverny })).status).toBe(403);
+    }
+    expect((await post(OUTSIDER(), `${wiki()}/${id}`, { ...fields, ownerUserId: await userIdOf(app.database.db, OUTSIDER()) })).status).toBe(404);
+    expect((await post(OUTSIDER(), `/reseaux/${paysHaut.slug}/veille/${id}`, { ...fields, ownerUserId: taverny })).status).toBe(404);
+
+    // The coordinator may, but only to an active member of this network: the refusal is next to the field, nothing is written.
+    for (const stranger of [await userIdOf(app.database.db, OUTSIDER()), "00000000-0000-4000-8000-000000000000"]) {
+      const refused = await post(COORDINATOR(), `${wiki()}/${id}`, { ...fields, ownerUserId: stranger });
+      expect(refused.status).toBe(200);
+      expect(fieldError(refused.text, "ownerUserId")).toBe("Cette personne n'est pas un membre actif du réseau : choisissez quelqu'un dans la liste.");
+      expect(refused.text).toContain('value="Domiciliation : gens du voyage"');
+    }
+    await app.database.db.updateTable("memberships").set({ deactivatedAt: new Date() }).where("userId", "=", taverny).execute();
+    try {
+      const deactivated = await post(COORDINATOR(), `${wiki()}/${id}`, { ...fields, ownerUserId: taverny });
+      expect(fieldError(deactivated.text, "ownerUserId")).toContain("n'est pas un membre actif du réseau");
+      expect((await get(COORDINATOR(), `${wiki()}/${id}`)).text).not.toContain(`value="${taverny}"`);
+    } finally {
+      await app.database.db.updateTable("memberships").set({ deactivatedAt: null }).where("userId", "=", taverny).execute();
+    }
+    const unchanged = await app.database.db.selectFrom("documents").select(["title", "ownerUserId"]).where("id", "=", id).executeTakeFirstOrThrow();
+    expect(unchanged).toEqual({ title: "Domiciliation des gens du voyage", ownerUserId: await userIdOf(app.database.db, ERMONT_STAFF()) });
+
+    const handed = await post(COORDINATOR(), `${wiki()}/${id}`, { ...fields, ownerUserId: taverny });
+    expect(visibleText(handed.text)).toContain("Informations enregistrées.");
+    const { name } = await app.database.db.selectFrom("users").select("name").where("id", "=", taverny).executeTakeFirstOrThrow();
+    expect(visibleText((await get(FRANCONVILLE_STAFF(), `${wiki()}/${id}`)).text)).toContain(`Responsable ${name}`);
+    expect((await app.database.db.selectFrom("documents").select("ownerUserId").where("id", "=", id).executeTakeFirstOrThrow()).ownerUserId).toBe(taverny);
   });
 });

@@ -132,7 +132,11 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.veille.export": { get: NETWORK_MEMBER, note: "a 400 in French without ?format=md|html" },
   "routes/reseaux.$slug.veille.importer": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.importer.progression": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "action only: GET is a 405" },
-  "routes/reseaux.$slug.veille.$documentId._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "comments, proposals and edits check their own permission" },
+  "routes/reseaux.$slug.veille.$documentId._index": {
+    get: NETWORK_MEMBER,
+    post: NETWORK_MEMBER,
+    note: "comments, proposals and edits check their own permission; handing the page over (a field of the edit form) is its responsible's and the coordinators' (tests/integration/knowledge-curation.test.ts)",
+  },
   "routes/reseaux.$slug.veille.$documentId.export": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.fiches._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "a note is written in the name of one's own CCAS (checked in the feature)" },

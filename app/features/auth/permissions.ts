@@ -29,6 +29,7 @@ export type Permission =
   | { action: "document.create"; networkId: string }
   | ({ action: "document.read" } & DocumentFacts)
   | ({ action: "document.write" } & DocumentFacts)
+  | ({ action: "document.changeOwner"; ownerUserId: string | null } & DocumentFacts)
   | { action: "roundtable.plan"; networkId: string }
   | { action: "meeting.manage"; networkId: string; hostOrganisationId: string }
   | { action: "agenda.propose"; networkId: string }
@@ -124,6 +125,10 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       if (!can(actor, { ...permission, action: "document.read" })) return false;
       // A practice note is its CCAS's account of what it did: others read it, only its CCAS edits it.
       return permission.kind !== "practice" || isMemberOf(actor, permission.ownerOrganisationId);
+    case "document.changeOwner":
+      // The responsible hands their page over; the coordinators reassign any (someone left, an orphaned page).
+      if (!can(actor, { ...permission, action: "document.write" })) return false;
+      return isCoordinatorOf(actor, networkId) || (permission.ownerUserId !== null && permission.ownerUserId === actor.userId);
     case "roundtable.plan":
       return isCoordinatorOf(actor, networkId);
     case "meeting.manage":

@@ -8,6 +8,7 @@ import { contentToDocumentJson, documentJsonToYState } from "../documents/conver
 import { MAX_DOCUMENT_BYTES } from "../documents/limits.ts";
 import { appendUpdate, compactDocument } from "../documents/persistence.server.ts";
 import { KnowledgeInputError, parseOrThrow } from "./input.ts";
+import { changeOwner } from "./owners.server.ts";
 import {
   practiceNoteSchema,
   practiceNoteUpdateSchema,
@@ -212,8 +213,10 @@ async function requireWritableKnowledge(db: Executor, actor: Actor, documentId: 
       "id",
       "networkId",
       "kind",
+      "title",
       "ownerOrganisationId",
       "visibility",
+      "ownerUserId",
       "sectionId",
       (eb) => sql<string | null>`${eb.ref("reviewOn")}::text`.as("reviewOn"),
     ])
@@ -238,6 +241,8 @@ export async function updateWatchPage(
 ): Promise<void> {
   const document = await requireWritableKnowledge(db, actor, documentId, "wiki");
   const value = parseOrThrow(watchPageUpdateSchema, patch);
+  const newOwner = value.ownerUserId !== undefined && value.ownerUserId !== document.ownerUserId ? { userId: value.ownerUserId } : undefined;
+  if (newOwner) authorize(actor, { action: "document.changeOwner", ...document });
   const content = convertContent(value.content);
   const movedTo = value.sectionId !== undefined && value.sectionId !== document.sectionId ? { sectionId: value.sectionId } : undefined;
   await inTransaction(db, async (tx) => {
@@ -254,6 +259,7 @@ export async function updateWatchPage(
       })
       .where("id", "=", documentId)
       .execute();
+    if (newOwner) await changeOwner(tx, actor, { ...document, title: value.title ?? document.title }, newOwner.userId);
     if (value.themes !== undefined) await replaceThemes(tx, documentId, await resolveThemes(tx, document.networkId, value.themes));
     if (value.legalReferences !== undefined) await replaceLegalReferences(tx, documentId, value.legalReferences);
   });

@@ -82,7 +82,10 @@ export const watchPageSchema = z.object({
   sectionId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null).optional(),
 });
 export type WatchPageInput = z.input<typeof watchPageSchema>;
-export const watchPageUpdateSchema = watchPageSchema.partial();
+/** Changing a page's responsible (blank: none chosen, refused by the update; absent: unchanged). */
+export const watchPageUpdateSchema = watchPageSchema.partial().extend({
+  ownerUserId: z.preprocess(blankToNull, z.string().regex(uuidPattern, "Choisissez le nouveau responsable dans la liste.").nullable()).optional(),
+});
 export type WatchPageUpdate = z.input<typeof watchPageUpdateSchema>;
 
 const checkbox = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
