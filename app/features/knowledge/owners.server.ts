@@ -2,6 +2,7 @@ import type { Executor } from "../../../db/client.ts";
 import { recordAudit } from "../auth/audit.server.ts";
 import { authorize } from "../auth/guards.server.ts";
 import type { Actor, DocumentFacts } from "../auth/permissions.ts";
+import { activeMemberships } from "../network/members.server.ts";
 import { KnowledgeInputError } from "./input.ts";
 
 /**
@@ -17,13 +18,7 @@ export interface OwnerCandidate {
 
 /** Active members of the network (account and membership both active), once each, by name. */
 export async function activeMembers(db: Executor, networkId: string, userId?: string): Promise<OwnerCandidate[]> {
-  let query = db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.userId")
-    .innerJoin("organisations", "organisations.id", "memberships.organisationId")
-    .where("organisations.networkId", "=", networkId)
-    .where("memberships.deactivatedAt", "is", null)
-    .where("users.deactivatedAt", "is", null);
+  let query = activeMemberships(db, networkId);
   if (userId) query = query.where("users.id", "=", userId);
   return query
     .distinctOn(["users.name", "users.id"])
