@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { SectionOptions } from "./section-options.tsx";
 
 /**
  * The fields of a watch page or practice note (create and edit forms), filled
@@ -137,12 +138,7 @@ export function KnowledgeFields({
         <Field id={`${prefix}-sectionId`} label="Section" errors={errors?.sectionId}>
           <select id={`${prefix}-sectionId`} name="sectionId" defaultValue={values.sectionId ?? ""}>
             <option value="">Sans section</option>
-            {sections.map((section) => (
-              <option key={section.id} value={section.id}>
-                {"\u00a0\u00a0".repeat(section.depth)}
-                {section.title}
-              </option>
-            ))}
+            <SectionOptions sections={sections} />
           </select>
         </Field>
       ) : null}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
+import { SectionOptions } from "../components/section-options.tsx";
 import { useLastActionData } from "../components/use-last-action-data.ts";
 import { can } from "../features/auth/permissions.ts";
 import { attempt, readPayload } from "../features/knowledge/forms.server.ts";
@@ -179,12 +180,7 @@ function ArrangePage({ page, first, last, sectionId, sections, result }: {
             <label htmlFor={id}>Ranger « {page.title} » dans</label>
             <select id={id} name="sectionId" defaultValue={sectionId ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
               <option value="">Sans section</option>
-              {sections.map((section) => (
-                <option key={section.id} value={section.id}>
-                  {"\u00a0\u00a0".repeat(section.depth)}
-                  {section.title}
-                </option>
-              ))}
+              <SectionOptions sections={sections} />
             </select>
             <p className="field-error" id={`${id}-error`} hidden={!error}>
               {error}
@@ -253,12 +249,7 @@ export default function WatchWiki() {
             <label htmlFor="page-section">Section</label>
             <select id="page-section" name="sectionId" defaultValue="">
               <option value="">Sans section</option>
-              {data.sections.map((section) => (
-                <option key={section.id} value={section.id}>
-                  {"\u00a0\u00a0".repeat(section.depth)}
-                  {section.title}
-                </option>
-              ))}
+              <SectionOptions sections={data.sections} />
             </select>
           </div>
           <button type="submit" className="button">
@@ -344,12 +335,7 @@ export default function WatchWiki() {
             <label htmlFor="section-parent">Dans la section</label>
             <select id="section-parent" name="parentId" defaultValue="">
               <option value="">(premier niveau)</option>
-              {data.sections.map((section) => (
-                <option key={section.id} value={section.id}>
-                  {"\u00a0\u00a0".repeat(section.depth)}
-                  {section.title}
-                </option>
-              ))}
+              <SectionOptions sections={data.sections} />
             </select>
           </div>
           <button type="submit" className="button button--secondary">
