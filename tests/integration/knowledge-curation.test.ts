@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
 import { search } from "../../app/features/search/search.server.ts";
+import { auditRows, decodeHtml, ERMONT, fieldError, loadDemoNetworks, userIdOf, visibleText, type DemoNetwork } from "../support/fixtures.ts";
 import {
-  auditRows,
-  decodeHtml,
-  demoEmail,
-  ERMONT,
-  fieldError,
-  FRANCONVILLE,
-  loadDemoNetworks,
-  TAVERNY,
-  userIdOf,
-  visibleText,
-  type DemoNetwork,
-} from "../support/fixtures.ts";
-import { signedInClients, type HttpResponse } from "../support/http-client.ts";
+  COORDINATOR,
+  ERMONT_STAFF,
+  FRANCONVILLE_DIRECTOR,
+  FRANCONVILLE_STAFF,
+  knowledgeRequests,
+  OUTSIDER,
+  TAVERNY_STAFF,
+} from "../support/knowledge.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
@@ -35,29 +31,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-const as = signedInClients(() => app.url);
-const COORDINATOR = () => demoEmail("val-parisis", "coordinator");
-const ERMONT_STAFF = () => demoEmail("val-parisis", "staff", ERMONT);
-const FRANCONVILLE_STAFF = () => demoEmail("val-parisis", "staff", FRANCONVILLE);
-const FRANCONVILLE_DIRECTOR = () => demoEmail("val-parisis", "director", FRANCONVILLE);
-const TAVERNY_STAFF = () => demoEmail("val-parisis", "staff", TAVERNY);
-const OUTSIDER = () => demoEmail("pays-haut", "coordinator");
+const { post, get, createPage: createPageIn } = knowledgeRequests(() => app.url);
 
 const wiki = () => `/reseaux/${valParisis.slug}/veille`;
 const notes = () => `/reseaux/${valParisis.slug}/fiches`;
-
-async function post(email: string, path: string, fields: Record<string, string>): Promise<HttpResponse> {
-  return (await as(email)).post(path, fields);
-}
-async function get(email: string, path: string): Promise<HttpResponse> {
-  return (await as(email)).get(path);
-}
-
-async function createPage(email: string, title: string, extra: Record<string, string> = {}, base = wiki()): Promise<string> {
-  const response = await post(email, `${base}?index`, { intent: "page", title, ...extra });
-  expect(response.status).toBe(302);
-  return response.location!.split("/").pop()!;
-}
+const createPage = (email: string, title: string, extra: Record<string, string> = {}, wikiPath = wiki()) => createPageIn(email, wikiPath, title, extra);
 
 async function createSection(title: string): Promise<string> {
   expect((await post(COORDINATOR(), `${wiki()}?index`, { intent: "section", title })).status).toBe(200);
