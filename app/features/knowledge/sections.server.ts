@@ -3,6 +3,7 @@ import { inTransaction, type Executor } from "../../../db/client.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { KnowledgeInputError, parseOrThrow } from "./input.ts";
+import { swapWithNeighbour } from "./order.ts";
 import { checkSection, nextPagePosition } from "./knowledge.server.ts";
 import { filePageSchema, movePageSchema } from "./schemas.ts";
 
@@ -74,16 +75,6 @@ export async function findOrCreateSection(db: Executor, actor: Actor, networkId:
     .where((eb) => (parentId ? eb("parentId", "=", parentId) : eb("parentId", "is", null)))
     .executeTakeFirst();
   return existing?.id ?? (await createSection(db, actor, { networkId, title, parentId })).id;
-}
-
-/** The order after swapping `id` with its previous or next neighbour; null when it is already first or last. */
-export function swapWithNeighbour(order: readonly string[], id: string, direction: "up" | "down"): string[] | null {
-  const index = order.indexOf(id);
-  const otherIndex = direction === "up" ? index - 1 : index + 1;
-  if (index < 0 || otherIndex < 0 || otherIndex >= order.length) return null;
-  const swapped = [...order];
-  [swapped[index], swapped[otherIndex]] = [swapped[otherIndex]!, swapped[index]!];
-  return swapped;
 }
 
 /** Numbers rows 1, 2, 3… in the given order, in one statement (rows already in place are not written). */
