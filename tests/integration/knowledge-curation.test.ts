@@ -159,6 +159,17 @@ describe("order of pages within a section", () => {
     await post(ERMONT_STAFF(), `${wiki()}/${nights}`, { intent: "update", title: "Nuitées hôtelières", sectionId: housing });
     expect(await titlesOf("Logement social")).toEqual(["Accord collectif départemental", "Nuitées hôtelières"]);
 
+    // Coordinators moving pages of one section at once take turns: no error, the section stays numbered 1, 2, 3….
+    const housingPages = await app.database.db.selectFrom("documents").select("id").where("sectionId", "=", housing).execute();
+    const racing = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((round) =>
+        post(COORDINATOR(), `${wiki()}?index`, { intent: "move-page", documentId: housingPages[round % housingPages.length]!.id, direction: round % 2 ? "up" : "down" }),
+      ),
+    );
+    expect(racing.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const numbered = await app.database.db.selectFrom("documents").select("position").where("sectionId", "=", housing).orderBy("position").execute();
+    expect(numbered.map((row) => row.position)).toEqual([1, 2]);
+
     // The buttons have names that say which page they move.
     const list = visibleText((await get(COORDINATOR(), wiki())).text);
     expect(list).toContain("Monter la page « SIAO : orientation »");

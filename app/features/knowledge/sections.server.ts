@@ -3,8 +3,8 @@ import { inTransaction, type Executor } from "../../../db/client.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { KnowledgeInputError, parseOrThrow } from "./input.ts";
-import { swapWithNeighbour } from "./order.ts";
 import { checkSection, nextPagePosition } from "./knowledge.server.ts";
+import { swapWithNeighbour } from "./order.ts";
 import { filePageSchema, movePageSchema } from "./schemas.ts";
 
 /**
@@ -111,7 +111,7 @@ export async function moveSection(db: Executor, actor: Actor, input: { networkId
   });
 }
 
-/** A watch page of this network, locked for the arrangement; a page of another network is a 404. */
+/** A watch page of this network; a page of another network is a 404. */
 async function arrangedPage(tx: Executor, networkId: string, documentId: string) {
   const page = await tx
     .selectFrom("documents")
@@ -120,13 +120,15 @@ async function arrangedPage(tx: Executor, networkId: string, documentId: string)
     .where("documents.id", "=", documentId)
     .where("documents.networkId", "=", networkId)
     .where("documents.kind", "=", "wiki")
-    .forUpdate("documents")
     .executeTakeFirst();
   if (!page) throw notFound();
   return page;
 }
 
-/** The pages of one section (or those without one) in their order, locked so that two moves take turns. */
+/**
+ * The pages of one section (or those without one) in their order, locked (always in that order, and before any single
+ * page) so that two coordinators' moves take turns instead of deadlocking.
+ */
 async function pagesOfSection(tx: Executor, networkId: string, sectionId: string | null): Promise<string[]> {
   const pages = await tx
     .selectFrom("documents")
@@ -157,6 +159,7 @@ export async function movePage(db: Executor, actor: Actor, networkId: string, in
   return inTransaction(db, async (tx) => {
     const page = await arrangedPage(tx, networkId, documentId);
     const current = await pagesOfSection(tx, networkId, page.sectionId);
+    if (!current.includes(page.id)) throw new KnowledgeInputError({ documentId: ["Cette page vient d'être rangée ailleurs : rechargez la page et recommencez."] });
     const order = swapWithNeighbour(current, page.id, direction) ?? current;
     await renumber(tx, "documents", order);
     return { title: page.title, sectionTitle: page.sectionTitle, position: order.indexOf(page.id) + 1, count: order.length };
