@@ -132,6 +132,13 @@ export interface DocumentsTable {
   readCount: Generated<number>;
 }
 
+/** The last day (network time zone) each member read a watch page or practice note: one read counted per day. */
+export interface DocumentReadsTable {
+  documentId: string;
+  userId: string;
+  readOn: ColumnType<string, string, string>;
+}
+
 export interface DocumentUpdatesTable {
   id: Generated<number>;
   documentId: string;
@@ -519,6 +526,7 @@ export interface Database {
   rateLimits: RateLimitsTable;
   auditEvents: AuditEventsTable;
   documents: DocumentsTable;
+  documentReads: DocumentReadsTable;
   documentUpdates: DocumentUpdatesTable;
   documentSnapshots: DocumentSnapshotsTable;
   documentRevisions: DocumentRevisionsTable;

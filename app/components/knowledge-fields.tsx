@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { SectionOptions } from "./section-options.tsx";
 
 /**
  * The fields of a watch page or practice note (create and edit forms), filled
@@ -11,6 +12,7 @@ export interface KnowledgeValues {
   title?: string;
   themes?: string[];
   sectionId?: string | null;
+  ownerUserId?: string | null;
   reviewOn?: string | null;
   legalReferences?: { code?: string; article?: string; url?: string | null; effectiveOn?: string | null }[];
   published?: boolean;
@@ -92,6 +94,7 @@ export function KnowledgeFields({
   themes,
   sections,
   organisations,
+  owners,
 }: {
   prefix: string;
   kind: "wiki" | "practice";
@@ -101,6 +104,8 @@ export function KnowledgeFields({
   sections?: { id: string; title: string; depth: number }[];
   /** Offered when creating a practice note: the CCAS it is written for. */
   organisations?: { id: string; name: string }[];
+  /** Offered to a watch page's responsible and the coordinators: whom to hand the page over to. */
+  owners?: { candidates: { userId: string; name: string; organisationName: string }[]; current: { userId: string | null; name: string | null } };
 }) {
   const flat = values as Record<string, unknown>;
   const references = [...(values.legalReferences ?? [])];
@@ -133,15 +138,11 @@ export function KnowledgeFields({
         <Field id={`${prefix}-sectionId`} label="Section" errors={errors?.sectionId}>
           <select id={`${prefix}-sectionId`} name="sectionId" defaultValue={values.sectionId ?? ""}>
             <option value="">Sans section</option>
-            {sections.map((section) => (
-              <option key={section.id} value={section.id}>
-                {"\u00a0\u00a0".repeat(section.depth)}
-                {section.title}
-              </option>
-            ))}
+            <SectionOptions sections={sections} />
           </select>
         </Field>
       ) : null}
+      {owners ? <OwnerField prefix={prefix} owners={owners} value={values.ownerUserId ?? owners.current.userId ?? ""} errors={errors?.ownerUserId} /> : null}
       <fieldset className="field" aria-describedby={themeErrors?.length ? `${prefix}-themes-error` : undefined}>
         <legend>Thèmes</legend>
         <div className="checkbox-grid">
@@ -204,6 +205,31 @@ export function KnowledgeFields({
         ))}
       </fieldset>
     </>
+  );
+}
+
+function OwnerField({ prefix, owners, value, errors }: {
+  prefix: string;
+  owners: NonNullable<Parameters<typeof KnowledgeFields>[0]["owners"]>;
+  value: string;
+  errors?: string[];
+}) {
+  const id = `${prefix}-ownerUserId`;
+  const hint = "La page lui est signalée « à revoir » passé sa date de révision. Le changement est inscrit au journal du réseau.";
+  const { current, candidates } = owners;
+  // The current responsible stays selectable (unchanged) even when no longer an active member.
+  const currentMissing = !candidates.some((candidate) => candidate.userId === current.userId);
+  return (
+    <Field id={id} label="Responsable de la page" hint={hint} errors={errors}>
+      <select id={id} name="ownerUserId" defaultValue={value} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, true, errors)}>
+        {currentMissing ? <option value={current.userId ?? ""}>{current.userId ? `${current.name ?? "Ancien membre"} (plus membre actif)` : "Aucun responsable"}</option> : null}
+        {candidates.map((candidate) => (
+          <option key={candidate.userId} value={candidate.userId}>
+            {candidate.name} — {candidate.organisationName}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 

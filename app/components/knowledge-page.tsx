@@ -1,5 +1,6 @@
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { knowledgePageAction, knowledgePageLoader } from "../features/knowledge/page.server.ts";
+import { formatInteger } from "../i18n/format.ts";
 import { Attachments } from "./attachments.tsx";
 import { EditorOnDemand } from "./editor/editor-on-demand.tsx";
 import { KnowledgeFields, KnowledgeLinks, LegalReferenceList, ProposeToAgenda, ThemeList, valuesFromPayload } from "./knowledge-fields.tsx";
@@ -54,6 +55,8 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
         <dd>{document.reviewOnLabel ?? "pas de date"}</dd>
         <dt>Modifiée le</dt>
         <dd>{document.updatedAt}</dd>
+        <dt>Lectures</dt>
+        <dd>{document.readCount === 0 ? "Pas encore consultée" : `Consultée ${formatInteger(document.readCount)} fois`}</dd>
         {kind === "practice" && document.details ? (
           <>
             <dt>Coût</dt>
@@ -113,7 +116,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
       ) : null}
       {document.canWrite ? (
         <details className="card no-print" open={Boolean(failedUpdate)}>
-          <summary>Modifier les informations ({kind === "wiki" ? "titre, section, thèmes, références, révision" : "titre, thèmes, coût, contact, publication"})</summary>
+          <summary>Modifier les informations ({kind === "wiki" ? `titre, section${document.canChangeOwner ? ", responsable" : ""}, thèmes, références, révision` : "titre, thèmes, coût, contact, publication"})</summary>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="update" />
             <KnowledgeFields
@@ -123,6 +126,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
               errors={failedUpdate?.errors}
               themes={data.themes}
               sections={kind === "wiki" ? data.sections : undefined}
+              owners={document.canChangeOwner ? { candidates: data.owners, current: { userId: document.ownerUserId, name: document.ownerName } } : undefined}
             />
             <button type="submit" className="button">
               Enregistrer les informations

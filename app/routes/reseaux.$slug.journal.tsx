@@ -29,6 +29,7 @@ const actionLabels: Record<string, string> = {
   rotation_changed: "Réglages de la rotation changés",
   purchase_updated: "Achat groupé modifié",
   convention_updated: "Convention modifiée",
+  document_owner_changed: "Page de veille confiée à un autre responsable",
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
+import { SectionOptions } from "../components/section-options.tsx";
 import { requireSession } from "../features/auth/guards.server.ts";
 import { readUpload } from "../http/uploads.server.ts";
 import { IMPORT_LIMITS, importUpload, tooLargeMessage, type ImportOutcome } from "../features/knowledge/import.server.ts";
@@ -165,12 +166,7 @@ export default function ImportPage() {
           <label htmlFor="import-section">Importer dans la section</label>
           <select id="import-section" name="sectionId" defaultValue="">
             <option value="">(premier niveau de la veille)</option>
-            {sections.map((section) => (
-              <option key={section.id} value={section.id}>
-                {"\u00a0\u00a0".repeat(section.depth)}
-                {section.title}
-              </option>
-            ))}
+            <SectionOptions sections={sections} />
           </select>
         </div>
         <button type="submit" className="button" disabled={progress !== null}>

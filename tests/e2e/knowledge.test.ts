@@ -2,13 +2,20 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadActor } from "../../app/features/auth/actor.server.ts";
+import { createWatchPage } from "../../app/features/knowledge/knowledge.server.ts";
 import { E2E_TIMEOUT, expectAccessible, expectCleanConsole, settle, signIn, useAppAndBrowser, VAL_PARISIS_SLUG, visit, waitForHeading } from "../support/browser.ts";
+import { userIdOf } from "../support/fixtures.ts";
 import { wordDocument, zipOf } from "../support/office-files.ts";
 
-/** The knowledge base in a real browser: writing a page, proposing it to the agenda, importing a zip; axe on each page. */
+/**
+ * The knowledge base in a real browser: writing a page, proposing it to the agenda, importing a zip, the coordinator
+ * ordering a section's pages with the keyboard and handing a page over; axe on each page.
+ */
 
 const suite = useAppAndBrowser();
 const staff = "agent@ccas-ermont.demo.tablee.fr";
+const coordinator = "coordination@valparisis.demo.tablee.fr";
 const wiki = `/reseaux/${VAL_PARISIS_SLUG}/veille`;
 const TITLE = "Aide alimentaire : conventionnement des épiceries sociales";
 
@@ -70,6 +77,83 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await visit(page, new URL(page.url()).pathname);
     await waitForHeading(page, TITLE);
     expect(await page.locator(".document-content").first().textContent()).toContain("conventionnées reçoivent les denrées du FSE+. Bilan annuel en juin.");
+    expectCleanConsole(log);
+  });
+
+  it("lets a coordinator reorder a section's pages with the keyboard, file one elsewhere and hand a page over, on a phone", async () => {
+    const db = suite.app.database.db;
+    const network = await db.selectFrom("networks").select("id").where("slug", "=", VAL_PARISIS_SLUG).executeTakeFirstOrThrow();
+    const section = await db.selectFrom("wikiSections").select("id").where("networkId", "=", network.id).where("title", "=", "Santé mentale").executeTakeFirstOrThrow();
+    const writer = await loadActor(db, await userIdOf(db, staff));
+    const FAMILY = "Habilitation familiale : le rôle du juge";
+    const COUNCILS = "Conseils locaux de santé mentale";
+    for (const title of [FAMILY, COUNCILS]) await createWatchPage(db, writer, { networkId: network.id, title, sectionId: section.id });
+
+    const { page, log } = await suite.newTab({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+    await signIn(page, coordinator);
+    await visit(page, wiki);
+    await waitForHeading(page, "Veille réglementaire");
+    const titles = () => page.getByRole("list", { name: "Pages de la section Santé mentale" }).getByRole("link").allTextContents();
+    const [sdre] = await titles();
+    expect(await titles()).toEqual([sdre, FAMILY, COUNCILS]);
+
+    // Up twice with the keyboard (Enter, then Space): the focus stays on the button, each move is announced.
+    const up = page.getByRole("button", { name: `Monter la page « ${COUNCILS} »` });
+    await up.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: `« ${COUNCILS} » est en position 2 sur 3 dans la section « Santé mentale ».` }).waitFor();
+    await settle(page);
+    expect(await titles()).toEqual([sdre, COUNCILS, FAMILY]);
+    await expect.poll(() => up.evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press("Space");
+    await page.getByRole("status").filter({ hasText: "est en position 1 sur 3" }).waitFor();
+    await settle(page);
+    expect(await titles()).toEqual([COUNCILS, sdre, FAMILY]);
+    expect(await up.getAttribute("aria-disabled")).toBe("true");
+    // Down from the top: the moved item is re-inserted, and the focus is put back on its button.
+    const down = page.getByRole("button", { name: `Descendre la page « ${COUNCILS} »` });
+    await down.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: "est en position 2 sur 3" }).waitFor();
+    await settle(page);
+    expect(await titles()).toEqual([sdre, COUNCILS, FAMILY]);
+    await expect.poll(() => down.evaluate((button) => button === document.activeElement)).toBe(true);
+    await expectAccessible(page, "veille, pages réordonnées");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // File a page in another section, by keyboard too.
+    await page.locator("summary", { hasText: `Changer de section : « ${FAMILY} »` }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByLabel(`Ranger « ${FAMILY} » dans`).selectOption({ label: "Accès aux droits" });
+    await page.getByRole("button", { name: `Déplacer « ${FAMILY} »` }).press("Enter");
+    await page.getByRole("status").filter({ hasText: `« ${FAMILY} » est rangée à la fin de la section « Accès aux droits ».` }).waitFor();
+    await settle(page);
+    expect(await page.getByRole("list", { name: "Pages de la section Accès aux droits" }).getByRole("link").allTextContents()).toContain(FAMILY);
+    expect(await titles()).toEqual([sdre, COUNCILS]);
+
+    // Hand the page over: a member no longer active is refused next to the field, an active one takes it.
+    await page.getByRole("link", { name: COUNCILS }).click();
+    await waitForHeading(page, COUNCILS);
+    await page.locator("summary", { hasText: "Modifier les informations" }).click();
+    const owner = page.getByLabel("Responsable de la page");
+    const leaving = await userIdOf(db, "agent@ccas-taverny.demo.tablee.fr");
+    await owner.selectOption(leaving);
+    await db.updateTable("memberships").set({ deactivatedAt: new Date() }).where("userId", "=", leaving).execute();
+    try {
+      await page.getByRole("button", { name: "Enregistrer les informations" }).click();
+      await page.locator("#info-ownerUserId-error").filter({ hasText: "Cette personne n'est pas un membre actif du réseau" }).waitFor();
+      await settle(page);
+      expect(await owner.getAttribute("aria-invalid")).toBe("true");
+      await expectAccessible(page, "page de veille, responsable refusé");
+    } finally {
+      await db.updateTable("memberships").set({ deactivatedAt: null }).where("userId", "=", leaving).execute();
+    }
+    await owner.selectOption(await userIdOf(db, "direction@ccas-franconville.demo.tablee.fr"));
+    await page.getByRole("button", { name: "Enregistrer les informations" }).click();
+    await page.getByRole("status").filter({ hasText: "Informations enregistrées." }).waitFor();
+    await settle(page);
+    expect(await page.locator(".facts").textContent()).toContain("Fatima Haddad");
+    await expectAccessible(page, "page de veille confiée");
     expectCleanConsole(log);
   });
 

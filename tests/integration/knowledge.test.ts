@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoEmail, ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, visibleText, type DemoNetwork } from "../support/fixtures.ts";
-import { signedInClients, type HttpResponse } from "../support/http-client.ts";
+import { ERMONT, FRANCONVILLE, loadDemoNetworks, orgId, visibleText, type DemoNetwork } from "../support/fixtures.ts";
+import {
+  COORDINATOR,
+  ERMONT_ELECTED,
+  ERMONT_STAFF,
+  FRANCONVILLE_DIRECTOR,
+  FRANCONVILLE_STAFF,
+  knowledgeRequests,
+  OUTSIDER,
+  OUTSIDER_DIRECTOR,
+} from "../support/knowledge.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
@@ -20,30 +29,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-const as = signedInClients(() => app.url);
-const COORDINATOR = () => demoEmail("val-parisis", "coordinator");
-const ERMONT_STAFF = () => demoEmail("val-parisis", "staff", ERMONT);
-const ERMONT_ELECTED = () => demoEmail("val-parisis", "elected", ERMONT);
-const FRANCONVILLE_STAFF = () => demoEmail("val-parisis", "staff", FRANCONVILLE);
-const FRANCONVILLE_DIRECTOR = () => demoEmail("val-parisis", "director", FRANCONVILLE);
-const OUTSIDER = () => demoEmail("pays-haut", "coordinator");
-const OUTSIDER_DIRECTOR = () => demoEmail("pays-haut", "director");
+const { as, post, get, createPage: createPageIn } = knowledgeRequests(() => app.url);
 
 const wiki = () => `/reseaux/${valParisis.slug}/veille`;
 const notes = () => `/reseaux/${valParisis.slug}/fiches`;
-
-async function post(email: string, path: string, fields: Record<string, string>): Promise<HttpResponse> {
-  return (await as(email)).post(path, fields);
-}
-async function get(email: string, path: string): Promise<HttpResponse> {
-  return (await as(email)).get(path);
-}
-
-async function createPage(email: string, title: string, extra: Record<string, string> = {}): Promise<string> {
-  const response = await post(email, `${wiki()}?index`, { intent: "page", title, ...extra });
-  expect(response.status).toBe(302);
-  return response.location!.split("/").pop()!;
-}
+const createPage = (email: string, title: string, extra: Record<string, string> = {}) => createPageIn(email, wiki(), title, extra);
 
 describe("watch wiki over HTTP", () => {
   it("lets a staff member create a page, another CCAS read and edit its facts, and lists it in its section", async () => {

@@ -460,6 +460,27 @@ describe("watch pages and practice notes through the API", () => {
     expect(refused.body.error.code).toBe("forbidden");
   });
 
+  it("hands a watch page over through PATCH: its responsible may, another member may not, and only to an active member", async () => {
+    const owner = await tokenFor(ERMONT_STAFF());
+    const patch = (token: string, id: string, body: unknown) =>
+      api(token, `/api/v1/pages/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const created = await api(owner, "/api/v1/pages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Aide médicale de l'État : dépôt des demandes", ownerUserId: await userIdOf(app.database.db, FRANCONVILLE_STAFF()) }),
+    });
+    // The responsible of a new page is who wrote it, whatever the body says.
+    expect(created.body.owner.id).toBe(await userIdOf(app.database.db, ERMONT_STAFF()));
+    const franconville = await userIdOf(app.database.db, FRANCONVILLE_STAFF());
+    expect((await patch(await tokenFor(FRANCONVILLE_STAFF()), created.body.id, { ownerUserId: franconville })).status).toBe(403);
+    const stranger = await patch(owner, created.body.id, { ownerUserId: await userIdOf(app.database.db, OUTSIDER()) });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.error.details.ownerUserId[0]).toContain("n'est pas un membre actif du réseau");
+    const handed = await patch(owner, created.body.id, { ownerUserId: franconville });
+    expect(handed.status).toBe(200);
+    expect(handed.body.owner).toMatchObject({ id: franconville, name: "Sophie Petit" });
+  });
+
   it("refuses bad input with 400, 413, 415 and 422 and writes nothing", async () => {
     const token = await tokenFor(ERMONT_STAFF());
     const post = (body: string, contentType = "application/json") =>

@@ -125,12 +125,18 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.veille._index": {
     get: NETWORK_MEMBER,
     post: NETWORK_MEMBER,
-    note: "any member writes pages and files them in sections; reordering sections is the coordinators' (checked per intent)",
+    // Ordering a section's pages and moving them between sections from the contents: the coordinators, refused to others before the input is read.
+    intents: { "move-page": COORDINATOR, "file-page": COORDINATOR },
+    note: "any member writes pages and files them in sections; reordering sections and pages is the coordinators' (checked per intent; tests/integration/knowledge-curation.test.ts)",
   },
   "routes/reseaux.$slug.veille.export": { get: NETWORK_MEMBER, note: "a 400 in French without ?format=md|html" },
   "routes/reseaux.$slug.veille.importer": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.importer.progression": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "action only: GET is a 405" },
-  "routes/reseaux.$slug.veille.$documentId._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "comments, proposals and edits check their own permission" },
+  "routes/reseaux.$slug.veille.$documentId._index": {
+    get: NETWORK_MEMBER,
+    post: NETWORK_MEMBER,
+    note: "comments, proposals and edits check their own permission; handing the page over (a field of the edit form) is its responsible's and the coordinators' (tests/integration/knowledge-curation.test.ts)",
+  },
   "routes/reseaux.$slug.veille.$documentId.export": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
   "routes/reseaux.$slug.fiches._index": { get: NETWORK_MEMBER, post: NETWORK_MEMBER, note: "a note is written in the name of one's own CCAS (checked in the feature)" },

@@ -98,6 +98,18 @@ const matrix: Array<{ permission: Permission; allowed: ActorName[] }> = [
   { permission: { action: "practice.create", networkId: NET, organisationId: ORG_B }, allowed: ["directorOfB"] },
   { permission: { action: "wikiSection.create", networkId: NET }, allowed: ALL_MEMBERS },
   { permission: { action: "wikiSection.manage", networkId: NET }, allowed: ["coordinator"] },
+  // Ordering a section's pages and moving them between sections: the coordinators too.
+  { permission: { action: "wikiPage.arrange", networkId: NET }, allowed: ["coordinator"] },
+  // A watch page is handed over by its responsible (here Ermont's staff member) or by a coordinator, nobody else.
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "wiki", ownerOrganisationId: null, visibility: "network", ownerUserId: "u-staff-a" },
+    allowed: ["coordinator", "staffOfA"],
+  },
+  // A page without a responsible (theirs left the network): only a coordinator gives it one.
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "wiki", ownerOrganisationId: null, visibility: "network", ownerUserId: null },
+    allowed: ["coordinator"],
+  },
   // Comments: whoever reads comments; a thread is resolved by its author or by someone who may edit the document.
   {
     permission: { action: "comment.create", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "network" },

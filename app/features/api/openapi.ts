@@ -48,7 +48,14 @@ const knowledgeInput = (kind: "wiki" | "practice") => ({
     html: { type: "string", description: "Texte en HTML (nettoyé)." },
     markdown: { type: "string", description: "Texte en Markdown (ou html, pas les deux)." },
     ...(kind === "wiki"
-      ? { sectionId: { type: ["string", "null"], format: "uuid" } }
+      ? {
+          sectionId: { type: ["string", "null"], format: "uuid" },
+          ownerUserId: {
+            type: "string",
+            format: "uuid",
+            description: "Modification seulement : le nouveau responsable de la page, membre actif du réseau (changé par le responsable actuel ou la coordination, sinon 403).",
+          },
+        }
       : {
           organisationId: { type: "string", format: "uuid", description: "CCAS auteur ; facultatif si vous n'en avez qu'un dans le réseau." },
           published: { type: "boolean", description: "false : brouillon visible de votre seul CCAS." },

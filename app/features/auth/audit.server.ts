@@ -22,7 +22,8 @@ export type AuditAction =
   | "agenda_item_decided"
   | "rotation_changed"
   | "purchase_updated"
-  | "convention_updated";
+  | "convention_updated"
+  | "document_owner_changed";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -29,6 +29,7 @@ export type Permission =
   | { action: "document.create"; networkId: string }
   | ({ action: "document.read" } & DocumentFacts)
   | ({ action: "document.write" } & DocumentFacts)
+  | ({ action: "document.changeOwner"; ownerUserId: string | null } & DocumentFacts)
   | { action: "roundtable.plan"; networkId: string }
   | { action: "meeting.manage"; networkId: string; hostOrganisationId: string }
   | { action: "agenda.propose"; networkId: string }
@@ -39,6 +40,7 @@ export type Permission =
   | { action: "practice.create"; networkId: string; organisationId: string }
   | { action: "wikiSection.create"; networkId: string }
   | { action: "wikiSection.manage"; networkId: string }
+  | { action: "wikiPage.arrange"; networkId: string }
   | ({ action: "comment.create" } & DocumentFacts)
   | ({ action: "comment.resolve"; authorId: string | null } & DocumentFacts)
   | { action: "purchase.create"; networkId: string; coordinatingOrganisationId: string }
@@ -123,6 +125,10 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       if (!can(actor, { ...permission, action: "document.read" })) return false;
       // A practice note is its CCAS's account of what it did: others read it, only its CCAS edits it.
       return permission.kind !== "practice" || isMemberOf(actor, permission.ownerOrganisationId);
+    case "document.changeOwner":
+      // The responsible hands their page over; the coordinators reassign any (someone left, an orphaned page).
+      if (!can(actor, { ...permission, action: "document.write" })) return false;
+      return isCoordinatorOf(actor, networkId) || (permission.ownerUserId !== null && permission.ownerUserId === actor.userId);
     case "roundtable.plan":
       return isCoordinatorOf(actor, networkId);
     case "meeting.manage":
@@ -148,6 +154,9 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       return membershipsIn(actor, networkId).length > 0;
     case "wikiSection.manage":
       // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
+      return isCoordinatorOf(actor, networkId);
+    case "wikiPage.arrange":
+      // Ordering a section's pages and moving them between sections from the wiki's contents, likewise.
       return isCoordinatorOf(actor, networkId);
     case "comment.create":
       // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).

@@ -30,7 +30,8 @@ export function knowledgeFields(payload: FormPayload, kind: "wiki" | "practice")
     reviewOn: text(payload.reviewOn) ?? null,
     legalReferences: Array.isArray(payload.legalReferences) ? (payload.legalReferences as never[]) : [],
   };
-  if (kind === "wiki") return { ...common, sectionId: text(payload.sectionId) ?? null };
+  // The responsible is in the form only for those who may change it: absent, it stays as it is.
+  if (kind === "wiki") return { ...common, sectionId: text(payload.sectionId) ?? null, ownerUserId: payload.ownerUserId === undefined ? undefined : (text(payload.ownerUserId) ?? null) };
   return {
     ...common,
     published: payload.published === "on",

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import { DateTime } from "luxon";
-import type { z } from "zod";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { Realtime } from "../../../realtime/server.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
@@ -8,6 +7,8 @@ import { can, type Actor } from "../auth/permissions.ts";
 import { contentToDocumentJson, documentJsonToYState } from "../documents/convert.server.ts";
 import { MAX_DOCUMENT_BYTES } from "../documents/limits.ts";
 import { appendUpdate, compactDocument } from "../documents/persistence.server.ts";
+import { KnowledgeInputError, parseOrThrow } from "./input.ts";
+import { changeOwner } from "./owners.server.ts";
 import {
   practiceNoteSchema,
   practiceNoteUpdateSchema,
@@ -25,27 +26,10 @@ import {
  * functions: they validate, check permissions and write in one transaction.
  */
 
-/** Refused input, field by field, in French: forms show it next to the fields, the API returns it as JSON. */
-export class KnowledgeInputError extends Error {
-  constructor(readonly fieldErrors: Record<string, string[]>) {
-    super(Object.values(fieldErrors).flat()[0] ?? "Saisie invalide.");
-    this.name = "KnowledgeInputError";
-  }
-}
+export { KnowledgeInputError, parseOrThrow };
 
 /** The part of the realtime layer that changes a document everyone may have open. */
 export type ContentReplacer = Pick<Realtime, "registry" | "broadcastUpdate">;
-
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "form";
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
-  throw new KnowledgeInputError(fieldErrors);
-}
 
 async function networkTimeZone(db: Executor, networkId: string): Promise<string> {
   const row = await db.selectFrom("networks").select("timeZone").where("id", "=", networkId).executeTakeFirst();
@@ -83,7 +67,7 @@ export async function resolveThemes(db: Executor, networkId: string, requested: 
   return [...ids];
 }
 
-async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
+export async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
   if (!sectionId) return;
   const section = await db.selectFrom("wikiSections").select("id").where("id", "=", sectionId).where("networkId", "=", networkId).executeTakeFirst();
   if (!section) throw new KnowledgeInputError({ sectionId: ["Cette section n'existe pas dans ce réseau."] });
@@ -165,7 +149,8 @@ export async function createWatchPage(
   });
 }
 
-async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
+/** The position after the last page of a section (or of the pages without one). */
+export async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
   const row = await db
     .selectFrom("documents")
     .where("networkId", "=", networkId)
@@ -224,7 +209,17 @@ export async function createPracticeNote(
 async function requireWritableKnowledge(db: Executor, actor: Actor, documentId: string, kind: "wiki" | "practice") {
   const document = await db
     .selectFrom("documents")
-    .select(["id", "networkId", "kind", "ownerOrganisationId", "visibility", (eb) => sql<string | null>`${eb.ref("reviewOn")}::text`.as("reviewOn")])
+    .select([
+      "id",
+      "networkId",
+      "kind",
+      "title",
+      "ownerOrganisationId",
+      "visibility",
+      "ownerUserId",
+      "sectionId",
+      (eb) => sql<string | null>`${eb.ref("reviewOn")}::text`.as("reviewOn"),
+    ])
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document || document.kind !== kind || !can(actor, { action: "document.read", ...document })) throw notFound();
@@ -246,20 +241,25 @@ export async function updateWatchPage(
 ): Promise<void> {
   const document = await requireWritableKnowledge(db, actor, documentId, "wiki");
   const value = parseOrThrow(watchPageUpdateSchema, patch);
+  const newOwner = value.ownerUserId !== undefined && value.ownerUserId !== document.ownerUserId ? { userId: value.ownerUserId } : undefined;
+  if (newOwner) authorize(actor, { action: "document.changeOwner", ...document });
   const content = convertContent(value.content);
+  const movedTo = value.sectionId !== undefined && value.sectionId !== document.sectionId ? { sectionId: value.sectionId } : undefined;
   await inTransaction(db, async (tx) => {
-    if (value.sectionId !== undefined) await checkSection(tx, document.networkId, value.sectionId);
+    if (movedTo) await checkSection(tx, document.networkId, movedTo.sectionId);
     await checkReviewDate(tx, document.networkId, value.reviewOn, document.reviewOn);
     await tx
       .updateTable("documents")
       .set({
         updatedAt: new Date(),
         ...(value.title !== undefined ? { title: value.title } : {}),
-        ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}),
+        // A page filed in another section goes after that section's last page.
+        ...(movedTo ? { sectionId: movedTo.sectionId, position: await nextPagePosition(tx, document.networkId, movedTo.sectionId) } : {}),
         ...(value.reviewOn !== undefined ? { reviewOn: value.reviewOn } : {}),
       })
       .where("id", "=", documentId)
       .execute();
+    if (newOwner) await changeOwner(tx, actor, { ...document, title: value.title ?? document.title }, newOwner.userId);
     if (value.themes !== undefined) await replaceThemes(tx, documentId, await resolveThemes(tx, document.networkId, value.themes));
     if (value.legalReferences !== undefined) await replaceLegalReferences(tx, documentId, value.legalReferences);
   });

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { listAttachments, MAX_ATTACHMENT_BYTES } from "../attachments/attachments.server.ts";
 import { attachmentViews, attachUpload, deleteFromForm } from "../attachments/forms.server.ts";
 import { requireSession } from "../auth/guards.server.ts";
+import { can } from "../auth/permissions.ts";
 import { editorContext } from "../documents/editor-context.server.ts";
 import { requireNetworkMember } from "../network/access.server.ts";
 import { readForm } from "../../http/forms.server.ts";
@@ -13,7 +14,9 @@ import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgend
 import { addComment, listComments, setCommentResolved } from "./comments.server.ts";
 import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
 import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
+import { activeMembers } from "./owners.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
+import { recordRead } from "./reads.server.ts";
 import { proposeToAgendaSchema } from "./schemas.ts";
 import { flattenSections } from "./sections.server.ts";
 
@@ -25,7 +28,8 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
   if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
-  const [editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
+  const [readCount, editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
+    recordRead(context.db, { documentId: document.id, userId: actor.userId }),
     editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
     listThemes(context.db, network.id),
     kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
@@ -34,7 +38,11 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
     nextMeetingTakingProposals(context.db, network.id),
     listAttachments(context.db, "document", [document.id]),
   ]);
-  const comments = await listComments(context.db, actor, document.id);
+  const canChangeOwner = kind === "wiki" && can(actor, { action: "document.changeOwner", ...document });
+  const [comments, owners] = await Promise.all([
+    listComments(context.db, actor, document.id),
+    canChangeOwner ? activeMembers(context.db, network.id) : Promise.resolve([]),
+  ]);
   const nextHost = nextMeeting
     ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
     : undefined;
@@ -50,6 +58,7 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       sectionTitle: document.sectionTitle,
       organisationName: document.organisationName,
       visibility: document.visibility,
+      ownerUserId: document.ownerUserId,
       ownerName: document.ownerName,
       reviewOn: document.reviewOn,
       reviewOnLabel: document.reviewOn ? formatDate(`${document.reviewOn}T12:00:00Z`) : null,
@@ -57,8 +66,12 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       legalReferences: document.legalReferences,
       details: document.details,
       updatedAt: formatDateTime(document.updatedAt),
+      readCount,
       canWrite: document.canWrite,
+      canChangeOwner,
     },
+    /** Whom the page may be handed over to: offered only to its responsible and the coordinators. */
+    owners,
     editor,
     themes,
     sections: flattenSections(sections).map(({ id, title, depth }) => ({ id, title, depth })),

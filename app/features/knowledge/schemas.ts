@@ -82,7 +82,10 @@ export const watchPageSchema = z.object({
   sectionId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null).optional(),
 });
 export type WatchPageInput = z.input<typeof watchPageSchema>;
-export const watchPageUpdateSchema = watchPageSchema.partial();
+/** Changing a page's responsible (blank: none chosen, refused by the update; absent: unchanged). */
+export const watchPageUpdateSchema = watchPageSchema.partial().extend({
+  ownerUserId: z.preprocess(blankToNull, z.string().regex(uuidPattern, "Choisissez le nouveau responsable dans la liste.").nullable()).optional(),
+});
 export type WatchPageUpdate = z.input<typeof watchPageUpdateSchema>;
 
 const checkbox = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
@@ -110,6 +113,19 @@ export const sectionSchema = z.object({
 export const renameSectionSchema = z.object({ sectionId: uuid, title: sectionSchema.shape.title });
 
 export const moveSectionSchema = z.object({ sectionId: uuid, direction: z.enum(["up", "down"]) });
+
+const pageId = z.string({ error: "Choisissez la page à déplacer." }).regex(uuidPattern, "Cette page n'existe pas ou n'est pas accessible.");
+
+export const movePageSchema = z.object({
+  documentId: pageId,
+  direction: z.enum(["up", "down"], { error: "Indiquez s'il faut monter ou descendre la page." }),
+});
+
+/** A blank section: the page goes to « Pages sans section ». */
+export const filePageSchema = z.object({
+  documentId: pageId,
+  sectionId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null),
+});
 
 export const proposeToAgendaSchema = z.object({
   kind: z.enum(["information", "exchange", "decision"], { error: "Choisissez le type de point." }).default("exchange"),

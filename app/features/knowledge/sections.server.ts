@@ -1,10 +1,16 @@
 import { sql } from "kysely";
 import { inTransaction, type Executor } from "../../../db/client.ts";
-import { authorize } from "../auth/guards.server.ts";
+import { authorize, notFound } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
-import { KnowledgeInputError } from "./knowledge.server.ts";
+import { KnowledgeInputError, parseOrThrow } from "./input.ts";
+import { checkSection, nextPagePosition } from "./knowledge.server.ts";
+import { swapWithNeighbour } from "./order.ts";
+import { filePageSchema, movePageSchema } from "./schemas.ts";
 
-/** The wiki's tree of sections: anyone files pages in a new section, the coordinators reorder it. */
+/**
+ * The wiki's tree of sections and the order of its pages: anyone files pages in a new section, the coordinators
+ * reorder the sections, and the pages within a section, and move pages between sections from the contents.
+ */
 
 export interface SectionNode {
   id: string;
@@ -71,6 +77,14 @@ export async function findOrCreateSection(db: Executor, actor: Actor, networkId:
   return existing?.id ?? (await createSection(db, actor, { networkId, title, parentId })).id;
 }
 
+/** Numbers rows 1, 2, 3… in the given order, in one statement (rows already in place are not written). */
+async function renumber(tx: Executor, table: "wiki_sections" | "documents", ids: string[]): Promise<void> {
+  await sql`
+    update ${sql.table(table)} t set position = o.n::int
+    from unnest(string_to_array(${ids.join(",")}, ',')::uuid[]) with ordinality as o(id, n)
+    where t.id = o.id and t.position <> o.n`.execute(tx);
+}
+
 /** Swaps a section with its previous or next sibling. */
 export async function moveSection(db: Executor, actor: Actor, input: { networkId: string; sectionId: string; direction: "up" | "down" }): Promise<void> {
   authorize(actor, { action: "wikiSection.manage", networkId: input.networkId });
@@ -91,15 +105,81 @@ export async function moveSection(db: Executor, actor: Actor, input: { networkId
       .orderBy("position")
       .orderBy("title")
       .execute();
-    const index = siblings.findIndex((sibling) => sibling.id === section.id);
-    const otherIndex = input.direction === "up" ? index - 1 : index + 1;
-    if (otherIndex < 0 || otherIndex >= siblings.length) return;
     // Renumber siblings so that equal positions (imported sections) still move.
-    const order = siblings.map((sibling) => sibling.id);
-    [order[index], order[otherIndex]] = [order[otherIndex]!, order[index]!];
-    for (const [position, id] of order.entries()) {
-      await tx.updateTable("wikiSections").set({ position: position + 1 }).where("id", "=", id).execute();
+    const order = swapWithNeighbour(siblings.map((sibling) => sibling.id), section.id, input.direction);
+    if (order) await renumber(tx, "wiki_sections", order);
+  });
+}
+
+/** A watch page of this network; a page of another network is a 404. */
+async function arrangedPage(tx: Executor, networkId: string, documentId: string) {
+  const page = await tx
+    .selectFrom("documents")
+    .leftJoin("wikiSections", "wikiSections.id", "documents.sectionId")
+    .select(["documents.id", "documents.title", "documents.sectionId", "wikiSections.title as sectionTitle"])
+    .where("documents.id", "=", documentId)
+    .where("documents.networkId", "=", networkId)
+    .where("documents.kind", "=", "wiki")
+    .executeTakeFirst();
+  if (!page) throw notFound();
+  return page;
+}
+
+/**
+ * The pages of one section (or those without one) in their order, locked (always in that order, and before any single
+ * page) so that two coordinators' moves take turns instead of deadlocking.
+ */
+async function pagesOfSection(tx: Executor, networkId: string, sectionId: string | null): Promise<string[]> {
+  const pages = await tx
+    .selectFrom("documents")
+    .select("id")
+    .where("networkId", "=", networkId)
+    .where("kind", "=", "wiki")
+    .where((eb) => (sectionId ? eb("sectionId", "=", sectionId) : eb("sectionId", "is", null)))
+    .orderBy("position")
+    .orderBy("title")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  return pages.map((page) => page.id);
+}
+
+export interface PageMove {
+  title: string;
+  sectionTitle: string | null;
+  /** 1-based, after the move. */
+  position: number;
+  count: number;
+}
+
+/** Moves a watch page one place up or down among its section's pages (the coordinators' arrangement of the wiki). */
+export async function movePage(db: Executor, actor: Actor, networkId: string, input: unknown): Promise<PageMove> {
+  authorize(actor, { action: "wikiPage.arrange", networkId });
+  const { documentId, direction } = parseOrThrow(movePageSchema, input);
+  return inTransaction(db, async (tx) => {
+    const page = await arrangedPage(tx, networkId, documentId);
+    const current = await pagesOfSection(tx, networkId, page.sectionId);
+    if (!current.includes(page.id)) throw new KnowledgeInputError({ documentId: ["Cette page vient d'être rangée ailleurs : rechargez la page et recommencez."] });
+    const order = swapWithNeighbour(current, page.id, direction) ?? current;
+    await renumber(tx, "documents", order);
+    return { title: page.title, sectionTitle: page.sectionTitle, position: order.indexOf(page.id) + 1, count: order.length };
+  });
+}
+
+/** Files a watch page in another section (or out of any), after that section's last page. */
+export async function filePage(db: Executor, actor: Actor, networkId: string, input: unknown): Promise<{ title: string; sectionTitle: string | null }> {
+  authorize(actor, { action: "wikiPage.arrange", networkId });
+  const { documentId, sectionId } = parseOrThrow(filePageSchema, input);
+  return inTransaction(db, async (tx) => {
+    const page = await arrangedPage(tx, networkId, documentId);
+    await checkSection(tx, networkId, sectionId);
+    if (page.sectionId !== sectionId) {
+      await pagesOfSection(tx, networkId, sectionId);
+      const position = await nextPagePosition(tx, networkId, sectionId);
+      await tx.updateTable("documents").set({ sectionId, position }).where("id", "=", page.id).execute();
     }
+    const section = sectionId ? await tx.selectFrom("wikiSections").select("title").where("id", "=", sectionId).executeTakeFirst() : undefined;
+    return { title: page.title, sectionTitle: section?.title ?? null };
   });
 }
 

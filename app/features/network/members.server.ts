@@ -17,6 +17,17 @@ export interface NetworkMember {
   deactivatedAt: Date | null;
 }
 
+/** Who is a member of the network today: active memberships of active accounts (join users and organisations). */
+export function activeMemberships(db: Executor, networkId: string) {
+  return db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.userId")
+    .innerJoin("organisations", "organisations.id", "memberships.organisationId")
+    .where("organisations.networkId", "=", networkId)
+    .where("memberships.deactivatedAt", "is", null)
+    .where("users.deactivatedAt", "is", null);
+}
+
 export async function listNetworkMembers(db: Executor, networkId: string): Promise<NetworkMember[]> {
   return db
     .selectFrom("memberships")

@@ -1,6 +1,7 @@
 import type { Executor } from "../../../db/client.ts";
 import type { Organisation, OrganisationKind } from "../../../db/schema.ts";
 import { POPULATION_YEAR, type Commune } from "./communes.server.ts";
+import { activeMemberships } from "./members.server.ts";
 import { ofCommune } from "./normalise.ts";
 
 export function defaultOrganisationName(kind: OrganisationKind, communeName: string): string {
@@ -103,13 +104,7 @@ export async function listDirectory(db: Executor, networkId: string): Promise<Di
 }
 
 async function listContacts(db: Executor, networkId: string, organisationId?: string) {
-  let query = db
-    .selectFrom("memberships")
-    .innerJoin("users", "users.id", "memberships.userId")
-    .innerJoin("organisations", "organisations.id", "memberships.organisationId")
-    .where("organisations.networkId", "=", networkId)
-    .where("memberships.deactivatedAt", "is", null)
-    .where("users.deactivatedAt", "is", null)
+  let query = activeMemberships(db, networkId)
     .select([
       "memberships.organisationId",
       "users.id as userId",
