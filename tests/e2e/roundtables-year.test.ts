@@ -96,7 +96,8 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     // Closing the agenda sends the convocation, with the meeting as an .ics file a calendar can read.
     await changeStatus(host.page, "Ouvrir l'ordre du jour", /Statut : Ordre du jour ouvert/);
     const sentBefore = suite.app.mailbox.messages.length;
-    await changeStatus(host.page, "Arrêter l'ordre du jour", /Convocation envoyée à \d+ personnes/);
+    await changeStatus(host.page, "Arrêter l'ordre du jour", /Convocation en cours d'envoi à \d+ membres/);
+    await suite.app.deliverMail();
     const convocations = suite.app.mailbox.messages.slice(sentBefore);
     const toErmont = convocations.find((message) => message.to === ermontStaff)!;
     expect(toErmont.text).toContain("ABS 2027 : point d'étape");
@@ -113,6 +114,8 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     await member.page.getByRole("button", { name: "Inscrire", exact: true }).click();
     await member.page.getByRole("status").filter({ hasText: "Amine Benali est inscrit·e." }).waitFor();
     await visit(host.page, first.path);
+    // Once the worker has sent it, the host reads that the convocation reached every member.
+    await host.page.getByText(new RegExp(`Convocation du .* : remise à ${convocations.length} membres\\.`)).waitFor();
     await host.page.getByText("1 personne inscrite : CCAS d'Ermont (1).").waitFor();
     await host.page.getByText("Boucle magnétique").first().waitFor();
 
