@@ -106,6 +106,28 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     expect(event.summary).toBe(`Table ronde inter-CCAS — ${first.host}`);
     expect(event.description).toContain("2. ABS 2027 : point d'étape");
 
+    // One member's convocation never got through (every attempt failed): the host sees it, on a phone too, and sends
+    // it again from the keyboard.
+    await suite.app.database.db
+      .updateTable("mailOutbox")
+      .set({ sentAt: null, failedAt: new Date(), lastError: "550 5.1.1 Adresse inconnue" })
+      .where("referenceId", "=", first.path.split("/").pop()!)
+      .where("recipient", "=", ermontStaff)
+      .execute();
+    await host.page.setViewportSize({ width: 360, height: 800 });
+    await visit(host.page, first.path);
+    await host.page.getByText("1 convocation non remise : le serveur d'envoi ne l'a pas acceptée.").waitFor();
+    await host.page.getByRole("listitem").filter({ hasText: ermontStaff }).waitFor();
+    await expectAccessible(host.page, "convocation non remise, sur téléphone");
+    expect(await host.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await host.page.getByRole("button", { name: "Renvoyer la convocation non remise" }).focus();
+    await host.page.keyboard.press("Enter");
+    await host.page.getByRole("status").filter({ hasText: "Nouvel essai d'envoi de la convocation à 1 membre." }).waitFor();
+    await settle(host.page);
+    await host.page.setViewportSize({ width: 1280, height: 900 });
+    await suite.app.deliverMail();
+    expect(suite.app.mailbox.messages.slice(sentBefore).filter((message) => message.to === ermontStaff)).toHaveLength(2);
+
     // Each CCAS says who comes; the host sees the count.
     await visit(member.page, first.path);
     await member.page.getByLabel("Nom de la personne").fill("Amine Benali");
