@@ -13,7 +13,7 @@ import { openSameDatabase } from "../support/second-server.ts";
 import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
- * E-mails leave through the outbox (docs/decisions/012-mail-outbox.md): queued in the transaction of the change
+ * E-mails leave through the outbox (docs/decisions/013-mail-outbox.md): queued in the transaction of the change
  * that causes them, sent afterwards by a worker, retried with backoff, never twice, on both databases.
  */
 

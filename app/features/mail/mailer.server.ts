@@ -55,7 +55,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
 /**
  * Sends now, and reports failure instead of throwing: the caller tells the user what to do instead. For the
  * messages someone is waiting for on the page (invitation, password reset); everything else goes through the
- * outbox (outbox.server.ts, docs/decisions/012-mail-outbox.md).
+ * outbox (outbox.server.ts, docs/decisions/013-mail-outbox.md).
  */
 export async function trySend(mailer: Mailer, message: MailMessage): Promise<boolean> {
   try {

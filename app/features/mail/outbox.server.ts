@@ -6,7 +6,7 @@ import type { MailMessage, Mailer } from "./mailer.server.ts";
 import { afterFailure, isPermanentFailure } from "./retry.ts";
 
 /**
- * The mail outbox (docs/decisions/012-mail-outbox.md). A change that sends e-mail writes its messages here in
+ * The mail outbox (docs/decisions/013-mail-outbox.md). A change that sends e-mail writes its messages here in
  * its own transaction: they exist if and only if the change does. The delivery worker of any instance then
  * claims due messages, sends them through the Mailer, and marks them sent, or due again later (retry.ts), or
  * given up with the last error. A claim is a lease: the row is skipped by other workers (`for update skip

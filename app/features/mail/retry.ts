@@ -1,5 +1,5 @@
 /**
- * When a message the mail server did not take is tried again (docs/decisions/012-mail-outbox.md).
+ * When a message the mail server did not take is tried again (docs/decisions/013-mail-outbox.md).
  *
  * The wait doubles after each failed attempt — 1 min, 2, 4, 8… — up to 4 hours, and the message is given up
  * after MAX_ATTEMPTS attempts: about 8 hours of trying, enough to outlast an afternoon's outage of the mail
