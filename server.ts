@@ -11,8 +11,9 @@ import type { TableeLoadContext } from "./app/context.ts";
 import { purgeExpiredRateLimits } from "./app/features/auth/rate-limit.server.ts";
 import { purgeExpiredSessions } from "./app/features/auth/sessions.server.ts";
 import { createMailer, type Mailer } from "./app/features/mail/mailer.server.ts";
+import { purgeFinishedMail, startMailWorker, type MailWorker } from "./app/features/mail/outbox.server.ts";
 import { todayIn } from "./app/features/purchases/dates.ts";
-import { sendRenewalReminders } from "./app/features/purchases/reminders.server.ts";
+import { queueRenewalReminders } from "./app/features/purchases/reminders.server.ts";
 import { assignCspNonce, requireSameOrigin, securityHeaders } from "./app/http/security.server.ts";
 import { loadSession } from "./app/http/session.server.ts";
 import { admission, AdmissionQueue } from "./app/http/admission.server.ts";
@@ -42,6 +43,8 @@ export interface RunningServer {
   httpServer: Server;
   database: DatabaseHandle;
   realtime: Realtime;
+  /** Delivers the mail outbox (tests drain it to read what was sent). */
+  mail: MailWorker;
   close(): Promise<void>;
 }
 
@@ -156,15 +159,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
 
+  // E-mails are queued in the outbox by the changes that cause them and sent here, on every instance (outbox.server.ts).
+  const mail = startMailWorker({ db, mailer, listen: database.listen, pollMs: config.mailPollSeconds * 1000, log });
   const housekeeping = setInterval(() => {
-    Promise.all([purgeExpiredSessions(db), purgeExpiredRateLimits(db)]).catch((error) =>
-      log(`Nettoyage des sessions impossible : ${String(error)}`),
+    const ninetyDaysAgo = new Date(Date.now() - 90 * 24 * 3600 * 1000);
+    Promise.all([purgeExpiredSessions(db), purgeExpiredRateLimits(db), purgeFinishedMail(db, ninetyDaysAgo)]).catch((error) =>
+      log(`Nettoyage périodique (sessions, compteurs, e-mails anciens) impossible : ${String(error)}`),
     );
   }, 3600 * 1000);
   housekeeping.unref();
   // Convention renewal reminders: safe on every instance (one row per convention and renewal date, see reminders.server.ts).
   const remindRenewals = () =>
-    sendRenewalReminders(db, { mailer, today: todayIn("Europe/Paris"), baseUrl: config.publicUrl ?? url }).catch((error) =>
+    queueRenewalReminders(db, { today: todayIn("Europe/Paris"), baseUrl: config.publicUrl ?? url }).catch((error) =>
       log(`Rappels de renouvellement des conventions impossibles : ${String(error)}`),
     );
   const firstReminders = setTimeout(remindRenewals, 10_000);
@@ -177,14 +183,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     httpServer,
     database,
     realtime,
+    mail,
     async close() {
       clearInterval(housekeeping);
       clearTimeout(firstReminders);
       clearInterval(reminders);
       httpServer.closeIdleConnections();
+      // The worker stops claiming at once and gets 5 s for the message it is sending, within main()'s 10 s deadline;
+      // messages claimed but not yet sent go back to the queue for another instance or the next start.
+      const stoppingMail = mail.stop(5_000);
       const closing = realtime.close();
       httpServer.closeAllConnections();
-      await closing;
+      await Promise.all([closing, stoppingMail]);
       await closeVite();
       if (!options.database) await database.close();
     },

@@ -29,6 +29,12 @@ const envSchema = z.object({
     .regex(/^(0|1|true|false|\d+|loopback|[\d.:/, a-f]+)$/i, "attendu : 0, 1, un nombre de relais ou des adresses")
     .default("loopback"),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"], "attendu : silent, error, info ou debug").default("info"),
+  MAIL_POLL_SECONDS: z.coerce
+    .number("attendu : un nombre entier de secondes, de 1 à 3600")
+    .int("attendu : un nombre entier de secondes, de 1 à 3600")
+    .min(1, "attendu : un nombre entier de secondes, de 1 à 3600")
+    .max(3600, "attendu : un nombre entier de secondes, de 1 à 3600")
+    .default(30),
   MAX_CONCURRENT_REQUESTS: z.coerce.number("attendu : un nombre entier de 1 à 1000").int("attendu : un nombre entier de 1 à 1000").min(1, "attendu : un nombre entier de 1 à 1000").max(1000, "attendu : un nombre entier de 1 à 1000").optional(),
 });
 
@@ -49,6 +55,8 @@ export interface AppConfig {
   seedDemo: boolean;
   trustProxy: string | number | boolean;
   logLevel: Env["LOG_LEVEL"];
+  /** The mail outbox is looked at least this often (besides the wake-up of each queued message). */
+  mailPollSeconds: number;
   /** Page requests worked on at once; the others wait their turn (app/http/admission.server.ts). */
   maxConcurrentRequests: number;
 }
@@ -82,6 +90,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.TABLEE_DEMO ? env.TABLEE_DEMO === "1" : embedded,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
+    mailPollSeconds: env.MAIL_POLL_SECONDS,
     // The embedded database runs one query at a time; PostgreSQL serves the pool's 10 connections.
     maxConcurrentRequests: env.MAX_CONCURRENT_REQUESTS ?? (embedded ? 4 : 20),
   };

@@ -20,6 +20,12 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** Present on a server database: lets another process (or adapter) reach the same one. */
   url?: string;
+  /**
+   * Calls `onNotify` for each `NOTIFY channel` (PostgreSQL delivers it once the notifying transaction commits,
+   * to every process listening), and once more after each reconnection of the listening connection, when
+   * notifications may have been missed. Resolves to a function that stops listening.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -123,11 +129,21 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
       await client.end({ timeout: 5 });
       await db.destroy();
     };
-    return { db, kind: "postgres", url: target.databaseUrl, close };
+    // postgres.js listens on a connection of its own and listens again after reconnecting (`onlisten`).
+    const listen = async (channel: string, onNotify: () => void) => {
+      const { unlisten } = await client.listen(channel, () => onNotify(), () => onNotify());
+      return unlisten;
+    };
+    return { db, kind: "postgres", url: target.databaseUrl, listen, close };
   }
   const pglite = "pglite" in target ? target.pglite : await openPglite(target.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
-  return { db, kind: "pglite", pglite, close: () => db.destroy() };
+  // PGlite's LISTEN waits for the instance's lock like any query, so it never lands inside a transaction in progress.
+  const listen = async (channel: string, onNotify: () => void) => {
+    const unlisten = await pglite.listen(channel, () => onNotify());
+    return () => unlisten();
+  };
+  return { db, kind: "pglite", pglite, listen, close: () => db.destroy() };
 }
 
 /** Runs `work` in a transaction, joining the caller's when there already is one. */

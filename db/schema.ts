@@ -469,6 +469,34 @@ export interface ConventionRemindersTable {
   sentAt: CreatedAt;
 }
 
+export type MailKind = "convocation" | "comment" | "renewal_reminder";
+
+/** An e-mail waiting for the delivery worker, or its record once sent or given up (app/features/mail/outbox.server.ts). */
+export interface MailOutboxTable {
+  id: Generated<string>;
+  kind: MailKind;
+  /** The meeting, comment or convention the message is about. */
+  referenceId: string | null;
+  recipient: string;
+  subject: string;
+  text: string;
+  attachments: ColumnType<MailAttachment[], MailAttachment[] | undefined, MailAttachment[]>;
+  createdAt: ColumnType<Date, Date | string | undefined, never>;
+  attempts: Generated<number>;
+  nextAttemptAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimedUntil: Timestamp | null;
+  claimToken: string | null;
+  sentAt: Timestamp | null;
+  failedAt: Timestamp | null;
+  lastError: string | null;
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: string;
+  contentType: string;
+}
+
 export interface AbsStatusesTable {
   organisationId: string;
   status: AbsStatusColumn;
@@ -560,6 +588,7 @@ export interface Database {
   absStatuses: AbsStatusesTable;
   searchEntries: SearchEntriesTable;
   apiTokens: ApiTokensTable;
+  mailOutbox: MailOutboxTable;
 }
 
 export type Network = Selectable<NetworksTable>;

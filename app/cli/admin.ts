@@ -15,7 +15,8 @@ import { createNetwork } from "../features/network/networks.server.ts";
 import { createMailer, type Mailer } from "../features/mail/mailer.server.ts";
 import { createOrganisationFromCommune } from "../features/network/organisations.server.ts";
 import { todayIn } from "../features/purchases/dates.ts";
-import { sendRenewalReminders } from "../features/purchases/reminders.server.ts";
+import { queueRenewalReminders } from "../features/purchases/reminders.server.ts";
+import { deliverDueMail } from "../features/mail/outbox.server.ts";
 import { createDb, inTransaction, type DB } from "../../db/client.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 
@@ -167,8 +168,12 @@ export async function runAdmin(argv: string[], db: DB | (() => Promise<DB>), io:
         const config = mailer ? null : loadConfig();
         const sender = mailer ?? createMailer({ smtpUrl: config!.smtpUrl, from: config!.mailFrom, log: io.out });
         const baseUrl = config?.publicUrl ?? `http://localhost:${config?.port ?? 3000}`;
-        const sent = await sendRenewalReminders(database, { mailer: sender, today, baseUrl });
-        io.out(`Rappels de renouvellement envoyés pour ${sent} convention${sent > 1 ? "s" : ""}.`);
+        const queued = await queueRenewalReminders(database, { today, baseUrl });
+        // Delivered now rather than by a running server's worker (there may be none); what fails stays queued.
+        const delivery = await deliverDueMail(database, sender, { log: io.err });
+        if (delivery.retrying) io.err(`${delivery.retrying} e-mail(s) non remis pour l'instant : le serveur Tablée les renverra.`);
+        if (delivery.failed) io.err(`${delivery.failed} e-mail(s) refusé(s) par le serveur d'envoi.`);
+        io.out(`Rappels de renouvellement envoyés pour ${queued} convention${queued > 1 ? "s" : ""}.`);
         return 0;
       }
       default:

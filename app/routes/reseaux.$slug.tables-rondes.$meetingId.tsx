@@ -36,6 +36,7 @@ import {
   type MeetingRecord,
 } from "../features/roundtables/meetings.server.ts";
 import { addFollowUpAction, followUpForMeeting, setFollowUpStatus } from "../features/roundtables/follow-up.server.ts";
+import { convocationDelivery, retryConvocation } from "../features/roundtables/convocation.server.ts";
 import { listAttendance, recordPresence, registerAttendee, removeAttendee } from "../features/roundtables/attendance.server.ts";
 import {
   agendaItemSchema,
@@ -119,8 +120,17 @@ export async function loader(args: LoaderFunctionArgs) {
     followUp: await followUpForPage(args.context.db, meeting, actor),
     organisations: canManage ? await organisationOptions(args.context.db, network.id) : [],
     timing: agendaTiming(items, meeting.durationMinutes),
+    convocation: canManage ? await convocationForPage(args.context.db, actor, meeting) : null,
   };
 }
+
+/** The host and the coordinators follow the convocation's delivery: who is still waiting for it, who never got it. */
+async function convocationForPage(db: LoaderFunctionArgs["context"]["db"], actor: Actor, meeting: MeetingRecord) {
+  const status = await convocationDelivery(db, actor, meeting);
+  return status ? { ...status, queuedAt: formatDateTime(status.queuedAt) } : null;
+}
+
+const members = (count: number) => `${count} membre${count > 1 ? "s" : ""}`;
 
 /** Everyone sees how many come from each CCAS; one's own CCAS's names; the host sees everything, accessibility needs included. */
 async function attendanceForPage(db: LoaderFunctionArgs["context"]["db"], meeting: { id: string; startsAt: Date; networkId: string }, actor: Actor, canManage: boolean) {
@@ -250,10 +260,18 @@ export async function action(args: ActionFunctionArgs) {
         actor,
         meeting,
         status: parsed.data.status,
-        convene: { mailer: args.context.mailer, network, baseUrl: args.context.baseUrl },
+        convene: { network, baseUrl: args.context.baseUrl },
       });
-      const convened = outcome.ok && outcome.convened ? ` Convocation envoyée à ${outcome.convened.sent} personne${outcome.convened.sent > 1 ? "s" : ""}${outcome.convened.failed ? ` (${outcome.convened.failed} envoi${outcome.convened.failed > 1 ? "s" : ""} en échec)` : ""}.` : "";
+      const convened = outcome.ok && outcome.convened !== undefined ? ` Convocation en cours d'envoi à ${members(outcome.convened)}.` : "";
       return notice(outcome, `Statut : ${meetingStatusLabels[parsed.data.status]}.${convened}`);
+    }
+    case "retry-convocation": {
+      const count = await retryConvocation(db, actor, meeting);
+      return {
+        kind: "notice",
+        ok: true,
+        message: count > 0 ? `Nouvel essai d'envoi de la convocation à ${members(count)}.` : "Aucune convocation non remise : rien à renvoyer.",
+      } satisfies Notice;
     }
     case "details": {
       const submission = parseWithZod(formData, { schema: meetingDetailsSchema });
@@ -643,6 +661,40 @@ function AttendanceSection({ data, lastResult }: { data: PageData; lastResult?: 
   );
 }
 
+function ConvocationDelivery({ convocation }: { convocation: NonNullable<PageData["convocation"]> }) {
+  const { sent, pending, failed } = convocation;
+  return (
+    <div className="convocation-delivery">
+      <p>
+        {pending > 0
+          ? `Convocation en cours d'envoi à ${members(pending)}${sent > 0 ? ` ; déjà remise à ${members(sent)}` : ""}.`
+          : `Convocation du ${convocation.queuedAt} : remise à ${members(sent)}.`}
+      </p>
+      {failed > 0 ? (
+        <div className="warning">
+          <p>
+            {failed > 1
+              ? `${failed} convocations non remises : le serveur d'envoi ne les a pas acceptées`
+              : "1 convocation non remise : le serveur d'envoi ne l'a pas acceptée"}
+            {pending > 0 ? " (les autres sont encore en cours d'envoi)" : ""}. Vérifiez {failed > 1 ? "ces adresses auprès de leurs CCAS" : "cette adresse auprès de son CCAS"}, puis renvoyez :
+          </p>
+          <ul>
+            {convocation.failedRecipients.map((recipient) => (
+              <li key={recipient}>{recipient}</li>
+            ))}
+          </ul>
+          <Form method="post" preventScrollReset>
+            <input type="hidden" name="intent" value="retry-convocation" />
+            <button type="submit" className="button button--secondary">
+              Renvoyer {failed > 1 ? "les convocations non remises" : "la convocation non remise"}
+            </button>
+          </Form>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 export default function MeetingPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useLastActionData<typeof action>();
@@ -715,6 +767,7 @@ export default function MeetingPage() {
           <dt>Statut</dt>
           <dd>{meetingStatusLabels[meeting.status]}</dd>
         </dl>
+        {data.convocation ? <ConvocationDelivery convocation={data.convocation} /> : null}
         {data.statusChanges.length > 0 ? (
           <div className="actions">
             {data.statusChanges.map((status) => (

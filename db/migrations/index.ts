@@ -10,6 +10,7 @@ import * as m0008 from "./0008_calendar_feeds.ts";
 import * as m0009 from "./0009_purchase_files_and_rate_key.ts";
 import * as m0010 from "./0010_search_speed.ts";
 import * as m0011 from "./0011_knowledge_reads_and_order.ts";
+import * as m0012 from "./0012_mail_outbox.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0009_purchase_files_and_rate_key": m0009,
   "0010_search_speed": m0010,
   "0011_knowledge_reads_and_order": m0011,
+  "0012_mail_outbox": m0012,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -96,7 +96,8 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     // Closing the agenda sends the convocation, with the meeting as an .ics file a calendar can read.
     await changeStatus(host.page, "Ouvrir l'ordre du jour", /Statut : Ordre du jour ouvert/);
     const sentBefore = suite.app.mailbox.messages.length;
-    await changeStatus(host.page, "Arrêter l'ordre du jour", /Convocation envoyée à \d+ personnes/);
+    await changeStatus(host.page, "Arrêter l'ordre du jour", /Convocation en cours d'envoi à \d+ membres/);
+    await suite.app.deliverMail();
     const convocations = suite.app.mailbox.messages.slice(sentBefore);
     const toErmont = convocations.find((message) => message.to === ermontStaff)!;
     expect(toErmont.text).toContain("ABS 2027 : point d'étape");
@@ -104,6 +105,28 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.content)).getFirstSubcomponent("vevent")!);
     expect(event.summary).toBe(`Table ronde inter-CCAS — ${first.host}`);
     expect(event.description).toContain("2. ABS 2027 : point d'étape");
+
+    // One member's convocation never got through (every attempt failed): the host sees it, on a phone too, and sends
+    // it again from the keyboard.
+    await suite.app.database.db
+      .updateTable("mailOutbox")
+      .set({ sentAt: null, failedAt: new Date(), lastError: "550 5.1.1 Adresse inconnue" })
+      .where("referenceId", "=", first.path.split("/").pop()!)
+      .where("recipient", "=", ermontStaff)
+      .execute();
+    await host.page.setViewportSize({ width: 360, height: 800 });
+    await visit(host.page, first.path);
+    await host.page.getByText("1 convocation non remise : le serveur d'envoi ne l'a pas acceptée.").waitFor();
+    await host.page.getByRole("listitem").filter({ hasText: ermontStaff }).waitFor();
+    await expectAccessible(host.page, "convocation non remise, sur téléphone");
+    expect(await host.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await host.page.getByRole("button", { name: "Renvoyer la convocation non remise" }).focus();
+    await host.page.keyboard.press("Enter");
+    await host.page.getByRole("status").filter({ hasText: "Nouvel essai d'envoi de la convocation à 1 membre." }).waitFor();
+    await settle(host.page);
+    await host.page.setViewportSize({ width: 1280, height: 900 });
+    await suite.app.deliverMail();
+    expect(suite.app.mailbox.messages.slice(sentBefore).filter((message) => message.to === ermontStaff)).toHaveLength(2);
 
     // Each CCAS says who comes; the host sees the count.
     await visit(member.page, first.path);
@@ -113,6 +136,8 @@ describe("a year of round tables", { timeout: E2E_TIMEOUT * 3 }, () => {
     await member.page.getByRole("button", { name: "Inscrire", exact: true }).click();
     await member.page.getByRole("status").filter({ hasText: "Amine Benali est inscrit·e." }).waitFor();
     await visit(host.page, first.path);
+    // Once the worker has sent it, the host reads that the convocation reached every member.
+    await host.page.getByText(new RegExp(`Convocation du .* : remise à ${convocations.length} membres\\.`)).waitFor();
     await host.page.getByText("1 personne inscrite : CCAS d'Ermont (1).").waitFor();
     await host.page.getByText("Boucle magnétique").first().waitFor();
 

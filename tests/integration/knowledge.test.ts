@@ -279,6 +279,7 @@ describe("comments and mentions", () => {
     const before = app.mailbox.messages.length;
     const posted = await post(ERMONT_STAFF(), `${wiki()}/${id}`, { intent: "comment", body: "@Sophie Petit et @denis durand, pouvez-vous relire la partie FSL ?" });
     expect(visibleText(posted.text)).toContain("2 personne(s) prévenue(s)");
+    await app.deliverMail();
     const mails = app.mailbox.messages.slice(before);
     expect(mails.map((mail) => mail.to)).toEqual([FRANCONVILLE_STAFF()]);
     expect(mails[0]!.subject).toBe("Amine Benali vous a mentionné sur « Chèque énergie : accompagnement »");

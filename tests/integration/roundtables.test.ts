@@ -292,17 +292,20 @@ describe("the agenda decided in common", () => {
     expect(visibleText(skip.text)).toContain("ce changement n'est pas possible");
     const closed = await post(FRANCONVILLE_DIRECTOR(), meetingPath(meeting.id), { intent: "status", status: "agenda_closed" });
     expect((await comingMeeting()).status).toBe("agenda_closed");
-    // Closing the agenda convenes every active member of the network, once, with the agenda and an .ics file.
-    const convocations = app.mailbox.messages.filter((message) => message.subject.startsWith("Convocation : table ronde du"));
+    // Closing the agenda convenes every active member of the network, once, with the agenda and an .ics file,
+    // through the outbox: the page says it is being sent, the worker sends it.
     const valParisisAccounts = demoAccounts.filter((account) => account.network === "val-parisis").map((account) => account.email);
+    expect(visibleText(closed.text)).toContain(`Convocation en cours d'envoi à ${valParisisAccounts.length} membres.`);
+    await app.deliverMail();
+    const convocations = app.mailbox.messages.filter((message) => message.subject.startsWith("Convocation : table ronde du"));
     expect(convocations.map((message) => message.to).sort()).toEqual([...valParisisAccounts].sort());
-    expect(visibleText(closed.text)).toContain(`Convocation envoyée à ${valParisisAccounts.length} personnes.`);
     const [convocation] = convocations;
     expect(convocation!.text).toContain("Ordre du jour :\n1. Accueil par le maire de Franconville (15 min)\n2. ABS 2027");
     expect(convocation!.text).toContain("Lieu : CCAS de Franconville, 11 rue de la Station, 95130 Franconville");
     expect(convocation!.attachments?.[0]?.filename).toMatch(/^table-ronde-\d{4}-\d{2}-\d{2}\.ics$/);
     expect(convocation!.attachments?.[0]?.content).toContain(`UID:table-ronde-${meeting.id}@tablee`);
     await post(FRANCONVILLE_DIRECTOR(), meetingPath(meeting.id), { intent: "status", status: "agenda_closed" });
+    await app.deliverMail();
     expect(app.mailbox.messages.filter((message) => message.subject.startsWith("Convocation")).length).toBe(valParisisAccounts.length);
     const late = await post(ERMONT_STAFF(), meetingPath(meeting.id), { intent: "propose", title: "Trop tard", kind: "information", estimatedMinutes: "10" });
     expect(visibleText(late.text)).toContain("L'ordre du jour de cette table ronde est arrêté");

@@ -108,6 +108,8 @@ export const routePolicies: Record<string, RoutePolicy> = {
     get: NETWORK_MEMBER,
     post: NETWORK_MEMBER,
     note: "agenda, attendance and follow-up intents each check their own permission (tests/integration/roundtables.test.ts)",
+    // Sending the failed convocations again is the meeting's managers' (tests/integration/mail-outbox.test.ts).
+    intents: { "retry-convocation": MEETING_MANAGERS },
   },
   "routes/reseaux.$slug.tables-rondes.$meetingId_.compte-rendu": { get: NETWORK_MEMBER, post: MEETING_MANAGERS },
   "routes/reseaux.$slug.tables-rondes.$meetingId_.convocation": { get: NETWORK_MEMBER },

@@ -123,6 +123,20 @@ export async function prepareSecurityFixture(
     await writeFile(path.join(uploadDir, "attachments", key), pdf);
     await db.insertInto("attachments").values({ ...owner, fileName: "devis.pdf", contentType: "application/pdf", sizeBytes: pdf.length, storageKey: key }).execute();
   }
+  // A convocation the mail server never took, so that the meeting's page shows (and the suites probe) sending it again.
+  await db
+    .insertInto("mailOutbox")
+    .values({
+      kind: "convocation",
+      referenceId: meeting.id,
+      recipient: CALLER_EMAILS.staff,
+      subject: "Convocation : table ronde",
+      text: "Bonjour,",
+      attempts: 1,
+      failedAt: new Date(),
+      lastError: "550 5.1.1 Adresse inconnue",
+    })
+    .execute();
   const ids: DemoIds = {
     // Parameters whose value depends on the route: `<route id>:<parameter>` wins over `<parameter>`.
     "routes/reseaux.$slug.veille.$documentId._index:documentId": watchPageId,
@@ -226,6 +240,8 @@ export function urlFor(route: DiscoveredRoute, ids: Record<string, string>): str
  * reminders, sent by the hourly job whatever the requests do): left out of fingerprints.
  */
 const VOLATILE_TABLES = new Set(["sessions", "rate_limits", "convention_reminders"]);
+/** Tables the server's own worker updates whatever the requests do (the mail outbox's worker marks messages sent): only rows added or removed count. */
+const WORKER_UPDATED_TABLES = new Set(["mail_outbox"]);
 
 /**
  * Per table, its row count and the sum of its rows' xmin (the transaction that wrote each row version): any
@@ -237,7 +253,11 @@ export async function databaseFingerprint(db: Executor): Promise<Record<string, 
     where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db);
   const names = tables.rows.map((row) => row.name).filter((name) => !VOLATILE_TABLES.has(name));
   const query = names
-    .map((name) => `select '${name}' as name, count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as hash from "${name}"`)
+    .map((name) =>
+      WORKER_UPDATED_TABLES.has(name)
+        ? `select '${name}' as name, count(*)::text || ':' || md5(coalesce(string_agg(id::text, ',' order by id), '')) as hash from "${name}"`
+        : `select '${name}' as name, count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as hash from "${name}"`,
+    )
     .join(" union all ");
   const result = await sql<{ name: string; hash: string }>`${sql.raw(query)}`.execute(db);
   return Object.fromEntries(result.rows.map((row) => [row.name, row.hash]));

@@ -29,6 +29,8 @@ export interface TestApp {
   mailbox: MailBox;
   url: string;
   uploadDir: string;
+  /** Waits until the app's mail worker has tried every message due now (e-mails leave through the outbox). */
+  deliverMail(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startTestApp(
     mailbox,
     url: server.url,
     uploadDir: config.uploadDir,
+    deliverMail: () => server.mail.drain(),
     async close() {
       await server.close();
       await database.close();

@@ -46,6 +46,7 @@ describe("loadConfig defaults", () => {
       seedDemo: true,
       trustProxy: "loopback",
       logLevel: "info",
+      mailPollSeconds: 30,
     });
     expect(config.mailFrom).toMatch(/Tablée/);
   });
@@ -112,6 +113,15 @@ describe("loadConfig errors name the variable, in French", () => {
     const lines = message.split("\n").filter((line) => line.startsWith("  - "));
     expect(lines.map((line) => line.split(" : ")[0]!.slice(4)).sort()).toEqual(["PORT", "PUBLIC_URL", "SMTP_URL"]);
     expect(message).toContain("SMTP_URL : doit commencer par smtp:// ou smtps://");
+  });
+
+  it("MAIL_POLL_SECONDS: whole seconds from 1 to 3600", () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), MAIL_POLL_SECONDS: "5" }).mailPollSeconds).toBe(5);
+    for (const value of ["0", "2.5", "une minute", "7200"]) {
+      const message = configError({ DATA_DIR: tempDir(), MAIL_POLL_SECONDS: value });
+      expect(message).toContain("- MAIL_POLL_SECONDS : attendu : un nombre entier de secondes, de 1 à 3600");
+      expect(message).not.toMatch(englishZod);
+    }
   });
 
   it("NODE_ENV, LOG_LEVEL and TABLEE_DEMO outside their choices", () => {

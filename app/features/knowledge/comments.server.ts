@@ -1,14 +1,15 @@
-import type { Executor } from "../../../db/client.ts";
+import { inTransaction, type Executor } from "../../../db/client.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
 import { can, type Actor } from "../auth/permissions.ts";
 import { findDocument } from "../documents/documents.server.ts";
-import { trySend, type Mailer } from "../mail/mailer.server.ts";
+import { enqueueMail } from "../mail/outbox.server.ts";
 import { KnowledgeInputError } from "./knowledge.server.ts";
 
 /**
  * Threaded comments on watch pages and practice notes. Writing "@Prénom Nom"
  * of a member who may read the document notifies them in the app, and by
- * e-mail if they asked for it on their profile.
+ * e-mail if they asked for it on their profile (queued in the outbox with the
+ * comment: both are written, or neither).
  */
 
 export const MAX_COMMENT_LENGTH = 5000;
@@ -83,7 +84,6 @@ export function mentionedNames(body: string, names: string[]): string[] {
 
 export async function addComment(
   db: Executor,
-  mailer: Mailer,
   actor: Actor,
   input: { documentId: string; body: string; parentId?: string | null; documentUrl: string },
 ): Promise<{ id: string; notified: number }> {
@@ -103,51 +103,57 @@ export async function addComment(
     if (!parent || parent.parentId !== null) throw new KnowledgeInputError({ body: ["Ce fil de discussion n'existe plus."] });
     parentAuthorId = parent.authorId;
   }
-  const comment = await db
-    .insertInto("comments")
-    .values({ documentId: document.id, parentId: input.parentId ?? null, authorId: actor.userId, body })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  return inTransaction(db, async (tx) => {
+    const comment = await tx
+      .insertInto("comments")
+      .values({ documentId: document.id, parentId: input.parentId ?? null, authorId: actor.userId, body })
+      .returning("id")
+      .executeTakeFirstOrThrow();
 
-  // Only members who may read the document are told about it: a draft's mentions stay within its CCAS.
-  const members = await db
-    .selectFrom("users")
-    .innerJoin("memberships", "memberships.userId", "users.id")
-    .innerJoin("organisations", "organisations.id", "memberships.organisationId")
-    .select(["users.id", "users.name", "users.email", "users.notifyByEmail", "memberships.organisationId", "memberships.role", "organisations.networkId"])
-    .where("organisations.networkId", "=", document.networkId)
-    .where("memberships.deactivatedAt", "is", null)
-    .where("users.deactivatedAt", "is", null)
-    .execute();
-  const readers = members.filter((member) =>
-    can({ userId: member.id, memberships: members.filter((row) => row.id === member.id).map(({ organisationId, role, networkId }) => ({ organisationId, role, networkId })) }, {
-      action: "document.read",
-      ...document,
-    }),
-  );
-  const named = new Set(mentionedNames(body, readers.map((reader) => reader.name)));
-  const recipients = new Map<string, { kind: "mention" | "reply"; email: string; notifyByEmail: boolean }>();
-  for (const reader of readers) {
-    if (reader.id === actor.userId || recipients.has(reader.id)) continue;
-    if (named.has(reader.name)) recipients.set(reader.id, { kind: "mention", email: reader.email, notifyByEmail: reader.notifyByEmail });
-    else if (reader.id === parentAuthorId) recipients.set(reader.id, { kind: "reply", email: reader.email, notifyByEmail: reader.notifyByEmail });
-  }
-  if (recipients.size) {
-    await db
-      .insertInto("notifications")
-      .values([...recipients].map(([userId, recipient]) => ({ userId, kind: recipient.kind, documentId: document.id, commentId: comment.id, actorUserId: actor.userId })))
+    // Only members who may read the document are told about it: a draft's mentions stay within its CCAS.
+    const members = await tx
+      .selectFrom("users")
+      .innerJoin("memberships", "memberships.userId", "users.id")
+      .innerJoin("organisations", "organisations.id", "memberships.organisationId")
+      .select(["users.id", "users.name", "users.email", "users.notifyByEmail", "memberships.organisationId", "memberships.role", "organisations.networkId"])
+      .where("organisations.networkId", "=", document.networkId)
+      .where("memberships.deactivatedAt", "is", null)
+      .where("users.deactivatedAt", "is", null)
       .execute();
-    const author = members.find((member) => member.id === actor.userId)?.name ?? "Un membre du réseau";
-    for (const recipient of recipients.values()) {
-      if (!recipient.notifyByEmail) continue;
-      await trySend(mailer, {
-        to: recipient.email,
-        subject: recipient.kind === "mention" ? `${author} vous a mentionné sur « ${document.title} »` : `${author} a répondu à votre commentaire sur « ${document.title} »`,
-        text: `${author} a écrit :\n\n${body}\n\nPour lire et répondre : ${input.documentUrl}\n\nVous recevez ce message car vous l'avez demandé dans votre profil Tablée.`,
-      });
+    const readers = members.filter((member) =>
+      can({ userId: member.id, memberships: members.filter((row) => row.id === member.id).map(({ organisationId, role, networkId }) => ({ organisationId, role, networkId })) }, {
+        action: "document.read",
+        ...document,
+      }),
+    );
+    const named = new Set(mentionedNames(body, readers.map((reader) => reader.name)));
+    const recipients = new Map<string, { kind: "mention" | "reply"; email: string; notifyByEmail: boolean }>();
+    for (const reader of readers) {
+      if (reader.id === actor.userId || recipients.has(reader.id)) continue;
+      if (named.has(reader.name)) recipients.set(reader.id, { kind: "mention", email: reader.email, notifyByEmail: reader.notifyByEmail });
+      else if (reader.id === parentAuthorId) recipients.set(reader.id, { kind: "reply", email: reader.email, notifyByEmail: reader.notifyByEmail });
     }
-  }
-  return { id: comment.id, notified: recipients.size };
+    if (recipients.size) {
+      await tx
+        .insertInto("notifications")
+        .values([...recipients].map(([userId, recipient]) => ({ userId, kind: recipient.kind, documentId: document.id, commentId: comment.id, actorUserId: actor.userId })))
+        .execute();
+      const author = members.find((member) => member.id === actor.userId)?.name ?? "Un membre du réseau";
+      await enqueueMail(
+        tx,
+        [...recipients.values()]
+          .filter((recipient) => recipient.notifyByEmail)
+          .map((recipient) => ({
+            kind: "comment" as const,
+            referenceId: comment.id,
+            to: recipient.email,
+            subject: recipient.kind === "mention" ? `${author} vous a mentionné sur « ${document.title} »` : `${author} a répondu à votre commentaire sur « ${document.title} »`,
+            text: `${author} a écrit :\n\n${body}\n\nPour lire et répondre : ${input.documentUrl}\n\nVous recevez ce message car vous l'avez demandé dans votre profil Tablée.`,
+          })),
+      );
+    }
+    return { id: comment.id, notified: recipients.size };
+  });
 }
 
 export async function setCommentResolved(db: Executor, actor: Actor, input: { commentId: string; resolved: boolean }): Promise<void> {

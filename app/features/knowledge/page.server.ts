@@ -123,7 +123,7 @@ export async function knowledgePageAction({ request, params, context }: ActionFu
     const body = String(formData.get("body") ?? "");
     const parentId = String(formData.get("parentId") ?? "") || null;
     try {
-      const comment = await addComment(context.db, context.mailer, actor, {
+      const comment = await addComment(context.db, actor, {
         documentId,
         body,
         parentId: parentId && /^[0-9a-f-]{36}$/i.test(parentId) ? parentId : null,

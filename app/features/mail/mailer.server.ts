@@ -35,7 +35,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
       },
     };
   }
-  const transport = nodemailer.createTransport(options.smtpUrl);
+  // Bounded waits: a mail server that accepts the connection and then says nothing must not hold a message
+  // (and, for invitations and password resets, the person waiting for the page) for nodemailer's default hour.
+  // The outbox's claim on a message (CLAIM_LEASE_MS) is longer than all three together.
+  const transport = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
   return {
     async send(message) {
       await transport.sendMail({
@@ -49,7 +52,11 @@ export function createMailer(options: { smtpUrl?: string; from: string; log?: (l
   };
 }
 
-/** Sends, and reports failure instead of throwing: the caller tells the user what to do instead. */
+/**
+ * Sends now, and reports failure instead of throwing: the caller tells the user what to do instead. For the
+ * messages someone is waiting for on the page (invitation, password reset); everything else goes through the
+ * outbox (outbox.server.ts, docs/decisions/013-mail-outbox.md).
+ */
 export async function trySend(mailer: Mailer, message: MailMessage): Promise<boolean> {
   try {
     await mailer.send(message);

@@ -1,18 +1,19 @@
 import { DateTime } from "luxon";
 import { sql } from "kysely";
 import { inTransaction, type Executor } from "../../../db/client.ts";
-import type { Mailer } from "../mail/mailer.server.ts";
+import { enqueueMail } from "../mail/outbox.server.ts";
 import { formatEuros } from "./money.ts";
 
 /**
  * Renewal reminders: 60 days before a convention renews, its parties'
  * directors get one e-mail. The job may run on every app instance: the row
- * in `convention_reminders` is written in the same transaction as the send,
- * and its primary key lets only one instance write it.
+ * in `convention_reminders` is written in the same transaction as the
+ * messages queued in the outbox, and its primary key lets only one instance
+ * write it. The outbox's worker sends them, and retries what fails.
  */
 export const REMINDER_DAYS_BEFORE = 60;
 
-export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer; today: string; baseUrl: string }): Promise<number> {
+export async function queueRenewalReminders(db: Executor, input: { today: string; baseUrl: string }): Promise<number> {
   const horizon = DateTime.fromISO(input.today).plus({ days: REMINDER_DAYS_BEFORE }).toISODate()!;
   const due = await db
     .selectFrom("conventions")
@@ -22,7 +23,7 @@ export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer
     .where(sql<boolean>`conventions.renews_on between ${input.today}::date and ${horizon}::date`)
     .select(["conventions.id", "conventions.title", "conventions.yearlyCostCents", sql<string>`conventions.renews_on::text`.as("renewsOn"), "networks.slug"])
     .execute();
-  let sent = 0;
+  let queued = 0;
   for (const convention of due) {
     const done = await inTransaction(db, async (tx) => {
       const claimed = await tx
@@ -45,9 +46,11 @@ export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer
         .select(["users.email", "users.name", "organisations.name as organisationName"])
         .execute();
       const renewal = DateTime.fromISO(convention.renewsOn).setLocale("fr").toFormat("d LLLL yyyy");
-      // Sent inside the transaction: if the mail server refuses, the claim is rolled back and the next run tries again.
-      for (const director of directors) {
-        await input.mailer.send({
+      await enqueueMail(
+        tx,
+        directors.map((director) => ({
+          kind: "renewal_reminder" as const,
+          referenceId: convention.id,
           to: director.email,
           subject: `Convention « ${convention.title} » : renouvellement le ${renewal}`,
           text: [
@@ -58,12 +61,12 @@ export async function sendRenewalReminders(db: Executor, input: { mailer: Mailer
             "",
             `${input.baseUrl}/reseaux/${convention.slug}/conventions/${convention.id}`,
           ].join("\n"),
-        });
-      }
+        })),
+      );
       await tx.updateTable("conventionReminders").set({ recipients: directors.length }).where("conventionId", "=", convention.id).where("renewsOn", "=", convention.renewsOn).execute();
       return true;
     });
-    if (done) sent += 1;
+    if (done) queued += 1;
   }
-  return sent;
+  return queued;
 }

@@ -1,5 +1,7 @@
 import type { Executor } from "../../../db/client.ts";
-import { trySend, type Mailer } from "../mail/mailer.server.ts";
+import { authorize } from "../auth/guards.server.ts";
+import type { Actor } from "../auth/permissions.ts";
+import { deliveryStatus, enqueueMail, retryFailedMail, withdrawUnsentMail } from "../mail/outbox.server.ts";
 import { formatDateTime } from "../../i18n/format.ts";
 import { formatMinutes } from "./agenda.ts";
 import { listAgenda } from "./agenda.server.ts";
@@ -10,13 +12,15 @@ import type { MeetingRecord } from "./meetings.server.ts";
 /**
  * The convocation sent when the agenda is closed: to every active member of
  * the network, with the agenda, the place, the time and the meeting as an
- * .ics file. A failed message is counted, not thrown: the status change stands.
+ * .ics file. Queued in the caller's transaction (the status change): the
+ * outbox's worker sends it afterwards and retries what fails. Convocations of
+ * an earlier closing not yet sent are replaced: they carry the old agenda.
+ * Returns the number of members convened.
  */
-export async function sendConvocation(
+export async function queueConvocation(
   db: Executor,
-  mailer: Mailer,
   input: { meeting: MeetingRecord; network: { name: string; slug: string; timeZone: string }; baseUrl: string; userId: string },
-): Promise<{ sent: number; failed: number }> {
+): Promise<number> {
   const { meeting, network } = input;
   const recipients = await db
     .selectFrom("users")
@@ -51,15 +55,22 @@ export async function sendConvocation(
   ].join("\n");
   const ics = meetingCalendar({ networkName: network.name, meeting, agenda: agenda.map((item) => item.title), url });
   const attachment = { filename: `table-ronde-${localDate(meeting.startsAt, network.timeZone)}.ics`, content: ics, contentType: "text/calendar; charset=utf-8; method=PUBLISH" };
-  let sent = 0;
-  for (const { email } of recipients) {
-    const ok = await trySend(mailer, {
-      to: email,
-      subject: `Convocation : table ronde du ${formatDateTime(meeting.startsAt)} (${meeting.hostCommune})`,
-      text,
-      attachments: [attachment],
-    });
-    if (ok) sent += 1;
-  }
-  return { sent, failed: recipients.length - sent };
+  const subject = `Convocation : table ronde du ${formatDateTime(meeting.startsAt)} (${meeting.hostCommune})`;
+  await withdrawUnsentMail(db, "convocation", meeting.id);
+  return enqueueMail(
+    db,
+    recipients.map(({ email }) => ({ kind: "convocation", referenceId: meeting.id, to: email, subject, text, attachments: [attachment] })),
+  );
+}
+
+/** How the meeting's latest convocation is being delivered: for its managers only (it names the addresses that failed). */
+export async function convocationDelivery(db: Executor, actor: Actor, meeting: MeetingRecord) {
+  authorize(actor, { action: "meeting.manage", networkId: meeting.networkId, hostOrganisationId: meeting.hostOrganisationId });
+  return deliveryStatus(db, "convocation", meeting.id);
+}
+
+/** Sends again the convocations the mail server did not take after every attempt. */
+export async function retryConvocation(db: Executor, actor: Actor, meeting: MeetingRecord): Promise<number> {
+  authorize(actor, { action: "meeting.manage", networkId: meeting.networkId, hostOrganisationId: meeting.hostOrganisationId });
+  return retryFailedMail(db, "convocation", meeting.id);
 }

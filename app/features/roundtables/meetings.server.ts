@@ -10,8 +10,7 @@ import { createRevision } from "../documents/persistence.server.ts";
 import { findOrganisationInNetwork, listOrganisationNames } from "../network/organisations.server.ts";
 import { allowedStatusChanges, meetingStatusLabels, welcomeItemTitle } from "./agenda.ts";
 import { carryOverDeferredItems } from "./agenda.server.ts";
-import { sendConvocation } from "./convocation.server.ts";
-import type { Mailer } from "../mail/mailer.server.ts";
+import { queueConvocation } from "./convocation.server.ts";
 import { loadRotationInputs, networkPlan } from "./rotation.server.ts";
 
 /** Meetings of a network: listing, creation from the rotation plan, details and status. */
@@ -210,8 +209,10 @@ export type MeetingChangeResult =
   | { ok: false; message: string; field?: string; current?: MeetingRecord };
 
 /**
- * Moves the meeting one step. Closing the agenda sends the convocation
- * (`convene` says how), once: a second click finds the status changed.
+ * Moves the meeting one step. Closing the agenda queues the convocation
+ * (`convene` says for which network and links) in the same transaction: the
+ * status changes with its convocations or not at all, and a second click
+ * finds the status changed. Nothing is sent during the request.
  */
 export async function changeMeetingStatus(
   db: Executor,
@@ -219,15 +220,15 @@ export async function changeMeetingStatus(
     actor: Actor;
     meeting: MeetingRecord;
     status: MeetingStatus;
-    convene: { mailer: Mailer; network: { name: string; slug: string; timeZone: string }; baseUrl: string };
+    convene: { network: { name: string; slug: string; timeZone: string }; baseUrl: string };
   },
-): Promise<MeetingChangeResult & { convened?: { sent: number; failed: number } }> {
+): Promise<MeetingChangeResult & { convened?: number }> {
   authorize(input.actor, { action: "meeting.manage", networkId: input.meeting.networkId, hostOrganisationId: input.meeting.hostOrganisationId });
   if (!allowedStatusChanges(input.meeting.status).includes(input.status)) {
     return { ok: false, message: `Cette table ronde est « ${meetingStatusLabels[input.meeting.status]} » : ce changement n'est pas possible.` };
   }
   // The current status is the condition: two clicks at once move the meeting one step, not two.
-  const changed = await inTransaction(db, async (tx) => {
+  const changed = await inTransaction(db, async (tx): Promise<false | { convened?: number }> => {
     const updated = await tx
       .updateTable("meetings")
       .set((eb) => ({ status: input.status, version: eb("version", "+", 1), updatedAt: new Date() }))
@@ -248,17 +249,17 @@ export async function changeMeetingStatus(
         summary: `Table ronde du ${formatDate(input.meeting.startsAt)} : ${meetingStatusLabels[input.meeting.status]} → ${meetingStatusLabels[input.status]}`,
       },
     });
-    return true;
+    if (input.status !== "agenda_closed") return {};
+    const convened = await queueConvocation(tx, {
+      meeting: input.meeting,
+      network: input.convene.network,
+      baseUrl: input.convene.baseUrl,
+      userId: input.actor.userId,
+    });
+    return { convened };
   });
   if (!changed) return { ok: false, message: "Le statut a changé entre-temps : la page est à jour." };
-  if (input.status !== "agenda_closed") return { ok: true };
-  const convened = await sendConvocation(db, input.convene.mailer, {
-    meeting: input.meeting,
-    network: input.convene.network,
-    baseUrl: input.convene.baseUrl,
-    userId: input.actor.userId,
-  });
-  return { ok: true, convened };
+  return { ok: true, ...changed };
 }
 
 export interface MeetingDetailsInput {
