@@ -36,6 +36,19 @@ export type DatabaseTarget =
 
 const pgliteExtensions = { unaccent, pg_trgm };
 
+const BYTEA = 17;
+
+/**
+ * PGlite's own bytea parser reads the hex text one pair at a time in JavaScript: about 800 ms for the 10 MB state of a
+ * large document, on the thread that serves every request and socket. Node decodes the same hex natively in ~20 ms.
+ */
+const fastParsers = {
+  [BYTEA]: (value: string) => {
+    const bytes = Buffer.from(value.slice(2), "hex");
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+};
+
 /**
  * Opens the embedded database in `dataDir` (created on first use), or fills a new one from a
  * `dumpDataDir()` archive. The folder is locked for this process: a second process opening it
@@ -46,7 +59,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
   mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const release = lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create({ dataDir, extensions: pgliteExtensions, loadDataDir: options.loadDataDir });
+    const pglite = await PGlite.create({ dataDir, extensions: pgliteExtensions, loadDataDir: options.loadDataDir, parsers: fastParsers });
     const close = pglite.close.bind(pglite);
     pglite.close = async () => {
       try {
@@ -97,7 +110,7 @@ function processIsAlive(pid: number): boolean {
 
 /** An embedded database restored from a `dumpDataDir()` archive: a fast clone for tests. */
 export async function openPgliteFromDump(dump: Blob): Promise<PGlite> {
-  return PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions });
+  return PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions, parsers: fastParsers });
 }
 
 export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> {
