@@ -104,6 +104,8 @@ export class DocumentRegistry {
       // Registered before loading: updates from other processes that arrive meanwhile are applied, not lost.
       created.ready = loadState(this.db, documentId).then((stored) => {
         Y.applyUpdate(doc, stored.state, "storage");
+        // What was just read is the whole state: the first newcomers get it as stored, not encoded again.
+        created.encodedState = stored.state;
         created.approxBytes = stored.state.byteLength;
         created.pendingSinceCompaction = stored.pendingUpdates;
         created.snapshotMark = stored.snapshotMark;
