@@ -4,7 +4,8 @@
  *
  * 50 clients edit one document, 5 updates per second each, for 30 s; for each
  * update we time how long until every other client has applied it. Then the
- * same while another client repeatedly loads a 10 MB document. Then the
+ * same while another client loads a 10 MB document, once a second
+ * (bench/load-big-document.ts). Then the
  * server's memory per open document and per connection. The server and the
  * relay each run in their own process; the measuring clients are spread over
  * BENCH_WORKERS processes (bench/realtime-clients.ts; as many as the machine
@@ -126,7 +127,14 @@ function bigDocumentState(megabytes: number): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-async function prepareStorage(): Promise<{ env: Record<string, string>; documentId: string; bigDocumentId: string; memoryDocuments: string[]; cleanup: () => void }> {
+async function prepareStorage(): Promise<{
+  env: Record<string, string>;
+  documentId: string;
+  bigDocumentId: string;
+  bigDocumentBytes: number;
+  memoryDocuments: string[];
+  cleanup: () => void;
+}> {
   let handle: DatabaseHandle;
   let env: Record<string, string>;
   let directory: string | undefined;
@@ -154,7 +162,7 @@ async function prepareStorage(): Promise<{ env: Record<string, string>; document
     memoryDocuments.push((await createDocument(db, { networkId: network.id, kind: "note", title: `Mémoire ${index}`, createdBy: null })).id);
   }
   await handle.close();
-  return { env, documentId: document.id, bigDocumentId: big.id, memoryDocuments, cleanup: () => directory && rmSync(directory, { recursive: true, force: true }) };
+  return { env, documentId: document.id, bigDocumentId: big.id, bigDocumentBytes: state.byteLength, memoryDocuments, cleanup: () => directory && rmSync(directory, { recursive: true, force: true }) };
 }
 
 function openSocket(url: string, cookie: string): Socket {
@@ -173,20 +181,21 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
 }
 
-async function measureTablee(url: string, cookie: string, documentId: string, bigDocumentId: string) {
+async function measureTablee(url: string, cookie: string, documentId: string, big: { id: string; bytes: number }) {
   const clients = await ClientProcesses.start({ mode: "tablee", url, cookie, documentId, rate: RATE });
   const idle = await clients.drive(SECONDS);
-  const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "load-big-document.ts"), url, cookie, bigDocumentId], {
+  const loader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "load-big-document.ts"), url, cookie, big.id, String(big.bytes)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let loaderOutput = "";
   loader.stdout!.on("data", (chunk) => (loaderOutput += chunk));
   const loaderDone = new Promise<void>((resolve) => loader.once("exit", () => resolve()));
-  await sleep(2000);
+  // No head start: the first load, when the server reads the document from the database, falls within the measure.
   const loaded = await clients.drive(SECONDS);
   loader.kill("SIGTERM");
   await loaderDone;
   const loads = Number(/loads (\d+)/.exec(loaderOutput)?.[1] ?? 0);
+  if (!/loads \d+/.test(loaderOutput)) throw new Error("Le chargeur du gros document n'a rien rapporté (voir ses erreurs ci-dessus)");
   await clients.stop();
   return { idle, loaded, loads };
 }
@@ -244,7 +253,7 @@ async function main() {
     console.log("Mesure : relais socket.io nu…");
     const relayResult = await measureRelay(`http://127.0.0.1:${relayPort}`);
     console.log("Mesure : Tablée, au repos puis pendant le chargement du gros document…");
-    const tablee = await measureTablee(server.url, cookie, storage.documentId, storage.bigDocumentId);
+    const tablee = await measureTablee(server.url, cookie, storage.documentId, { id: storage.bigDocumentId, bytes: storage.bigDocumentBytes });
     console.log("Mesure : mémoire du serveur par connexion et par document ouvert…");
     const memory = await measureMemory(server.url, cookie, server.process.pid!, storage.memoryDocuments);
 
