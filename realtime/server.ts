@@ -127,7 +127,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     }
   }
 
-  /** Tells the other app processes (none without a shared adapter). */
+  /**
+   * Tells the other app processes (none without a shared adapter). Updates and presence travel once between processes:
+   * each process relays them to its own clients (`local` emits), instead of the adapter broadcasting them besides.
+   */
   const toPeers = (event: string, documentId: string, update: Uint8Array) => {
     if (pool) io.serverSideEmit(event, documentId, update);
   };
@@ -251,7 +254,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         if (!takeToken(socket)) return answer({ ok: false, error: "throttled" });
         const entry = await registry.acquire(document.id, socket.id);
         const result = await registry.applyClientUpdate(entry, update, data.userId, () => {
-          socket.to(room(document.id)).emit(EVENTS.update, { documentId: document.id, update });
+          socket.to(room(document.id)).local.emit(EVENTS.update, { documentId: document.id, update });
           toPeers(EVENTS.peerUpdate, document.id, update);
         });
         answer(result);
@@ -268,7 +271,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       try {
         const entry = await registry.acquire(documentId, socket.id);
         registry.applyAwareness(entry, update, socket.id);
-        socket.to(room(documentId)).emit(EVENTS.awareness, { documentId, update });
+        socket.to(room(documentId)).local.emit(EVENTS.awareness, { documentId, update });
         toPeers(EVENTS.peerAwareness, documentId, update);
       } catch {
         // Presence is best effort: a malformed or late message is dropped.
@@ -302,7 +305,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       void socket.leave(room(documentId));
       const removal = registry.release(documentId, socket.id);
       if (removal) {
-        socket.to(room(documentId)).emit(EVENTS.awareness, { documentId, update: removal });
+        socket.to(room(documentId)).local.emit(EVENTS.awareness, { documentId, update: removal });
         toPeers(EVENTS.peerAwareness, documentId, removal);
       }
     };
@@ -314,21 +317,26 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     });
   });
 
+  // Another process's update or presence: kept in step here, and passed on to this process's clients of the document.
   io.on(EVENTS.peerUpdate, (documentId: string, update: unknown) => {
     const bytes = toBytes(update);
-    if (bytes) registry.applyPeerUpdate(documentId, bytes);
+    if (!bytes) return;
+    registry.applyPeerUpdate(documentId, bytes);
+    io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update: bytes });
   });
   io.on(EVENTS.peerEvict, (documentId: string) => registry.evict(documentId));
   io.on(EVENTS.peerAwareness, (documentId: string, update: unknown) => {
     const bytes = toBytes(update);
-    if (bytes) registry.applyPeerAwareness(documentId, bytes);
+    if (!bytes) return;
+    registry.applyPeerAwareness(documentId, bytes);
+    io.local.to(room(documentId)).emit(EVENTS.awareness, { documentId, update: bytes });
   });
 
   return {
     io,
     registry,
     broadcastUpdate(documentId, update) {
-      io.to(room(documentId)).emit(EVENTS.update, { documentId, update });
+      io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update });
       toPeers(EVENTS.peerUpdate, documentId, update);
     },
     agendaChanged(meetingId) {
