@@ -20,7 +20,6 @@ import {
   type UpdateMessage,
   type UpdateReply,
 } from "./protocol.ts";
-import * as Y from "yjs";
 
 /** How long a socket's rights are trusted before they are checked again against the database. */
 const RIGHTS_TTL_MS = 5_000;
@@ -230,7 +229,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           ok: true,
           canWrite: can(actor, { action: "document.write", ...document }),
           update,
-          stateVector: Y.encodeStateVector(entry.doc),
+          stateVector: registry.stateVector(entry),
           awareness: registry.encodeAwareness(entry),
         });
       } catch (error) {

@@ -132,4 +132,39 @@ describe("compaction from the live document", () => {
       { reason: "auto", contentText: "Ordre du jour.\nPoint 1.\nPoint 2." },
     ]);
   });
+
+  it("serves a stored document to newcomers without building it in memory, and builds it for the first edit", async () => {
+    const document = await createDocument(db, { networkId, kind: "note", title: "Gros document", createdBy: null });
+    const base = typed(Y.encodeStateAsUpdate(new Y.Doc()), "Texte déjà enregistré. ");
+    await appendUpdate(db, document.id, base, null);
+    await compactDocument(db, document.id, { autoRevision: false });
+    const registry = new DocumentRegistry({ db });
+    try {
+      const entry = await registry.acquire(document.id, "reader");
+      expect(entry.unbuilt).not.toBeNull();
+      expect(entry.doc.getText("body").toString()).toBe("");
+      const newcomer = new Y.Doc();
+      Y.applyUpdate(newcomer, registry.encodeMissing(entry, Y.encodeStateVector(new Y.Doc())));
+      expect(newcomer.getText("body").toString()).toBe("Texte déjà enregistré. ");
+      const expected = new Y.Doc();
+      Y.applyUpdate(expected, base);
+      expect(registry.stateVector(entry)).toEqual(Y.encodeStateVector(expected));
+      // A client that has the text already receives nothing it holds.
+      const upToDate = registry.encodeMissing(entry, Y.encodeStateVector(newcomer));
+      const check = new Y.Doc();
+      Y.applyUpdate(check, upToDate);
+      expect(check.getText("body").toString()).toBe("");
+      expect(entry.unbuilt).not.toBeNull();
+
+      expect(await registry.applyClientUpdate(entry, typed(base, "Ajout."), null, () => {})).toEqual({ ok: true });
+      expect(entry.unbuilt).toBeNull();
+      expect(entry.doc.getText("body").toString()).toBe("Texte déjà enregistré. Ajout.");
+      const late = new Y.Doc();
+      Y.applyUpdate(late, registry.encodeMissing(entry, Y.encodeStateVector(new Y.Doc())));
+      expect(late.getText("body").toString()).toBe("Texte déjà enregistré. Ajout.");
+    } finally {
+      await registry.flushAll();
+      registry.destroy();
+    }
+  });
 });
