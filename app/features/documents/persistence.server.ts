@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import * as Y from "yjs";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { RevisionReason } from "../../../db/schema.ts";
-import { renderState, renderYDoc } from "./render.server.ts";
+import { renderState, renderYDoc, type RenderedDocument } from "./render.server.ts";
 
 /**
  * Durable storage of Yjs documents: updates are appended one by one (before
@@ -95,28 +95,42 @@ export async function compactDocument(
     const stored = await loadState(tx, documentId);
     if (stored.pendingUpdates === 0) return { compacted: 0, stateBytes: stored.state.byteLength, revisionId: null };
     const rendered = renderState(stored.state);
-    const values = {
-      state: bytes(stored.state),
-      lastUpdateId: stored.updateIds.reduce((highest, id) => Math.max(highest, id), 0),
-      contentJson: rendered.json as Record<string, unknown>,
-      contentHtml: rendered.html,
-      contentText: rendered.text,
-      updatedAt: now,
-    };
-    await tx
-      .insertInto("documentSnapshots")
-      .values({ documentId, ...values })
-      .onConflict((oc) => oc.column("documentId").doUpdateSet(values))
-      .execute();
-    await tx.deleteFrom("documentUpdates").where("id", "in", stored.updateIds).execute();
-    await tx.updateTable("documents").set({ updatedAt: now }).where("id", "=", documentId).execute();
+    await writeSnapshot(tx, documentId, { state: stored.state, rendered, foldedIds: stored.updateIds, now });
     const revisionId = options.autoRevision === false ? null : await keepAutoRevision(tx, documentId, now, stored.state, rendered);
     return { compacted: stored.pendingUpdates, stateBytes: stored.state.byteLength, revisionId };
   });
 }
 
+/**
+ * Replaces the snapshot with `state` and what was rendered from it, deletes the update rows folded into it, and
+ * marks the document changed; returns the snapshot's new mark (its highest folded update id).
+ */
+async function writeSnapshot(
+  tx: Executor,
+  documentId: string,
+  input: { state: Uint8Array; rendered: RenderedDocument; foldedIds: number[]; now: Date },
+): Promise<number> {
+  const lastUpdateId = input.foldedIds.reduce((highest, id) => Math.max(highest, id), 0);
+  const values = {
+    state: bytes(input.state),
+    lastUpdateId,
+    contentJson: input.rendered.json as Record<string, unknown>,
+    contentHtml: input.rendered.html,
+    contentText: input.rendered.text,
+    updatedAt: input.now,
+  };
+  await tx
+    .insertInto("documentSnapshots")
+    .values({ documentId, ...values })
+    .onConflict((oc) => oc.column("documentId").doUpdateSet(values))
+    .execute();
+  await tx.deleteFrom("documentUpdates").where("id", "in", input.foldedIds).execute();
+  await tx.updateTable("documents").set({ updatedAt: input.now }).where("id", "=", documentId).execute();
+  return lastUpdateId;
+}
+
 /** An automatic version when the last one is old enough and the content changed since: its id, or null. */
-async function keepAutoRevision(tx: Executor, documentId: string, now: Date, state: Uint8Array, rendered: ReturnType<typeof renderState>): Promise<number | null> {
+async function keepAutoRevision(tx: Executor, documentId: string, now: Date, state: Uint8Array, rendered: RenderedDocument): Promise<number | null> {
   // The last version's date first: its content is read and compared only when a new version is due.
   const last = await tx
     .selectFrom("documentRevisions")
@@ -181,22 +195,7 @@ export async function compactLiveDocument(
     const state = Y.encodeStateAsUpdate(doc);
     if (updates.length === 0) return { compacted: 0, stateBytes: state.byteLength, revisionId: null, snapshotMark: snapshot?.lastUpdateId ?? null, missed };
     const rendered = renderYDoc(doc);
-    const lastUpdateId = updates.reduce((highest, row) => Math.max(highest, row.id), 0);
-    const values = {
-      state: bytes(state),
-      lastUpdateId,
-      contentJson: rendered.json as Record<string, unknown>,
-      contentHtml: rendered.html,
-      contentText: rendered.text,
-      updatedAt: now,
-    };
-    await tx
-      .insertInto("documentSnapshots")
-      .values({ documentId, ...values })
-      .onConflict((oc) => oc.column("documentId").doUpdateSet(values))
-      .execute();
-    await tx.deleteFrom("documentUpdates").where("id", "in", updates.map((row) => row.id)).execute();
-    await tx.updateTable("documents").set({ updatedAt: now }).where("id", "=", documentId).execute();
+    const lastUpdateId = await writeSnapshot(tx, documentId, { state, rendered, foldedIds: updates.map((row) => row.id), now });
     const revisionId = options.autoRevision === false ? null : await keepAutoRevision(tx, documentId, now, state, rendered);
     return { compacted: updates.length, stateBytes: state.byteLength, revisionId, snapshotMark: lastUpdateId, missed };
   });
@@ -207,7 +206,7 @@ async function insertRevision(
   documentId: string,
   meta: { label: string; reason: RevisionReason; userId: string | null; createdAt?: Date },
   state: Uint8Array,
-  rendered: ReturnType<typeof renderState>,
+  rendered: RenderedDocument,
 ): Promise<number> {
   const row = await db
     .insertInto("documentRevisions")
