@@ -10,6 +10,7 @@ import { findDocument, type DocumentRecord } from "../app/features/documents/doc
 import { MAX_UPDATE_BYTES, UPDATE_BURST, UPDATE_RATE_PER_SECOND } from "../app/features/documents/limits.ts";
 import { findMeeting } from "../app/features/roundtables/meetings.server.ts";
 import { AGENDA_EVENTS, agendaRoom, type AgendaWatchReply, type AgendaWatchRequest } from "./agenda-protocol.ts";
+import { withSessionIdentity } from "./awareness-identity.ts";
 import { DocumentRegistry } from "./collab/registry.ts";
 import {
   EVENTS,
@@ -27,6 +28,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SocketData {
   userId: string;
+  /** The name shown next to this user's caret, from the database (never the one a client declares). */
+  userName: string;
   sessionHash: string;
   token: string;
   actor: Actor;
@@ -145,6 +148,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       data.sessionHash = session.idHash;
       data.token = token as string;
       data.actor = await loadActor(options.db, session.userId);
+      data.userName = (await options.db.selectFrom("users").select("name").where("id", "=", session.userId).executeTakeFirstOrThrow()).name;
       data.checkedAt = Date.now();
       data.documents = new Map();
       data.tokens = UPDATE_BURST;
@@ -265,8 +269,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
     socket.on(EVENTS.awareness, async (message: AwarenessMessage) => {
       const documentId = message?.documentId;
-      const update = toBytes(message?.update);
-      if (typeof documentId !== "string" || !data.documents.has(documentId) || !update || update.byteLength > 64 * 1024) return;
+      const declared = toBytes(message?.update);
+      if (typeof documentId !== "string" || !data.documents.has(documentId) || !declared || declared.byteLength > 64 * 1024) return;
+      const update = withSessionIdentity(declared, { id: data.userId, name: data.userName });
+      if (!update) return;
       try {
         const entry = await registry.acquire(documentId, socket.id);
         registry.applyAwareness(entry, update, socket.id);

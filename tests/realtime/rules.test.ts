@@ -112,6 +112,26 @@ describe("who may write", () => {
   });
 });
 
+describe("presence", () => {
+  it("shows each caret under its session's own name, whatever name a client declares", async () => {
+    const db = app.database.db;
+    const document = await createDocument(db, { networkId, kind: "note", title: "Présences", createdBy: null });
+    const impostor = openEditor(app.url, await sessionCookieFor(app.url, ERMONT_DIRECTOR), document.id);
+    const colleague = openEditor(app.url, await sessionCookieFor(app.url, FRANCONVILLE_ELECTED), document.id);
+    try {
+      await Promise.all([whenSynced(impostor), whenSynced(colleague)]);
+      impostor.provider.awareness.setLocalStateField("user", { id: "quelqu-un-d-autre", name: "Maire de Paris", color: "#1f77b4" });
+      const seen = () => colleague.provider.awareness.getStates().get(impostor.doc.clientID) as { user?: { id: string; name: string; color: string } } | undefined;
+      await waitFor(() => seen()?.user !== undefined, 5000, "présence relayée");
+      const director = await db.selectFrom("users").select(["id", "name"]).where("email", "=", ERMONT_DIRECTOR).executeTakeFirstOrThrow();
+      expect(seen()!.user).toEqual({ id: director.id, name: director.name, color: "#1f77b4" });
+    } finally {
+      impostor.close();
+      colleague.close();
+    }
+  });
+});
+
 describe("a failed write", () => {
   it("is not acknowledged, and the change is stored once the database answers again", async () => {
     const document = await createDocument(app.database.db, { networkId, kind: "note", title: "Panne", createdBy: null });
