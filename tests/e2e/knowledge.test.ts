@@ -103,12 +103,14 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: `« ${COUNCILS} » est en position 2 sur 3 dans la section « Santé mentale ».` }).waitFor();
     await settle(page);
-    expect(await titles()).toEqual([sdre, COUNCILS, FAMILY]);
+    // The announcement may repeat an earlier one word for word: the list itself says when the move has landed.
+    await expect.poll(titles, { timeout: 15_000 }).toEqual([sdre, COUNCILS, FAMILY]);
     await expect.poll(() => up.evaluate((button) => button === document.activeElement)).toBe(true);
     await page.keyboard.press("Space");
     await page.getByRole("status").filter({ hasText: "est en position 1 sur 3" }).waitFor();
     await settle(page);
-    expect(await titles()).toEqual([COUNCILS, sdre, FAMILY]);
+    // The announcement may repeat an earlier one word for word: the list itself says when the move has landed.
+    await expect.poll(titles, { timeout: 15_000 }).toEqual([COUNCILS, sdre, FAMILY]);
     expect(await up.getAttribute("aria-disabled")).toBe("true");
     // Down from the top: the moved item is re-inserted, and the focus is put back on its button.
     const down = page.getByRole("button", { name: `Descendre la page « ${COUNCILS} »` });
@@ -116,7 +118,8 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "est en position 2 sur 3" }).waitFor();
     await settle(page);
-    expect(await titles()).toEqual([sdre, COUNCILS, FAMILY]);
+    // The announcement may repeat an earlier one word for word: the list itself says when the move has landed.
+    await expect.poll(titles, { timeout: 15_000 }).toEqual([sdre, COUNCILS, FAMILY]);
     await expect.poll(() => down.evaluate((button) => button === document.activeElement)).toBe(true);
     await expectAccessible(page, "veille, pages réordonnées");
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
