@@ -36,6 +36,11 @@ export interface StartOptions {
   port?: number;
   /** Compaction and release timings of co-edited documents (tests shorten them). */
   realtime?: { compactAfterUpdates?: number; compactAfterQuietMs?: number; releaseAfterIdleMs?: number };
+  /**
+   * The hourly housekeeping and the convention renewal reminders (first run 10 s after start). On by default; test
+   * apps turn them off, so that nothing changes the database behind a test's back (they call the jobs themselves).
+   */
+  scheduledJobs?: boolean;
 }
 
 export interface RunningServer {
@@ -161,6 +166,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // E-mails are queued in the outbox by the changes that cause them and sent here, on every instance (outbox.server.ts).
   const mail = startMailWorker({ db, mailer, listen: database.listen, pollMs: config.mailPollSeconds * 1000, log });
+  const scheduledJobs = options.scheduledJobs ?? true;
   const housekeeping = setInterval(() => {
     const ninetyDaysAgo = new Date(Date.now() - 90 * 24 * 3600 * 1000);
     Promise.all([purgeExpiredSessions(db), purgeExpiredRateLimits(db), purgeFinishedMail(db, ninetyDaysAgo)]).catch((error) =>
@@ -177,6 +183,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   firstReminders.unref();
   const reminders = setInterval(remindRenewals, 3600 * 1000);
   reminders.unref();
+  if (!scheduledJobs) {
+    clearInterval(housekeeping);
+    clearTimeout(firstReminders);
+    clearInterval(reminders);
+  }
 
   return {
     url,

@@ -43,6 +43,8 @@ export async function startTestApp(
     configuredMailer?: boolean;
     /** Compaction and release timings of co-edited documents. */
     realtime?: StartOptions["realtime"];
+    /** Hourly housekeeping and renewal reminders: off unless a test wants them (they change tables in the background). */
+    scheduledJobs?: boolean;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -66,6 +68,7 @@ export async function startTestApp(
     port: 0,
     log: () => {},
     realtime: options.realtime,
+    scheduledJobs: options.scheduledJobs ?? false,
   });
   return {
     server,
