@@ -155,7 +155,7 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole("button", { name: "Enregistrer les informations" }).click();
     await page.getByRole("status").filter({ hasText: "Informations enregistrées." }).waitFor();
     await settle(page);
-    expect(await page.locator(".facts").textContent()).toContain("Fatima Haddad");
+    await expect.poll(() => page.locator(".facts").textContent()).toContain("Fatima Haddad");
     await expectAccessible(page, "page de veille confiée");
     expectCleanConsole(log);
   });

@@ -114,9 +114,13 @@ export async function openTab(browser: Browser, options: BrowserContextOptions &
     log.messages.push({ type: message.type(), text: message.text(), url: message.page()?.url() ?? "", resource: message.location().url });
   });
   context.on("weberror", (error) => log.pageErrors.push(`${error.page()?.url() ?? ""}: ${error.error().message}`));
+  // TEST_CPU_THROTTLE=8 runs the page 8 times slower, as on a loaded CI machine: checks that read the page before
+  // React has shown the result fail at once instead of now and then.
+  const throttle = Number(process.env.TEST_CPU_THROTTLE ?? 1);
   // Well under the test timeout, so that a missing element is named in the failure.
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(10_000 * Math.max(1, throttle / 4));
   const page = await context.newPage();
+  if (throttle > 1) await (await context.newCDPSession(page)).send("Emulation.setCPUThrottlingRate", { rate: throttle });
   logs.set(page, log);
   return { context, page, log, close: () => context.close() };
 }
@@ -176,8 +180,9 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
 
 /**
  * Waits until Remix has finished the submission or navigation under way,
- * revalidation included: the action's answer is shown before the page's
- * data is reloaded, so checks on that data wait for this.
+ * revalidation included, and until React has shown the result: the action's
+ * answer is shown before the page's data is reloaded, so checks on that data
+ * wait for this.
  */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
@@ -185,6 +190,10 @@ export async function settle(page: Page): Promise<void> {
       .__remixRouter;
     return router !== undefined && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
   });
+  // Remix hands the router's new state to React in a transition, which React may render over several tasks after
+  // the router is idle (CI saw the old page data under a fresh confirmation). An idle callback runs only once the
+  // page has no task left to run, React's rendering included.
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
 }
 
 /**
