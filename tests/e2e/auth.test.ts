@@ -211,7 +211,8 @@ describe("keyboard only", { timeout: E2E_TIMEOUT }, () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(`**${networkHome}`);
     await waitForHydration(page);
-    await expect(page.getByRole("link", { name: "Mon profil (Fatima Haddad)" }).isVisible()).resolves.toBe(true);
+    // The address changes before React shows the page it leads to.
+    await page.getByRole("link", { name: "Mon profil (Fatima Haddad)" }).waitFor();
 
     // On the network home too (loaded afresh), the skip link comes first.
     await visit(page, networkHome);
