@@ -117,34 +117,40 @@ export async function openPgliteFromDump(dump: Blob): Promise<PGlite> {
   return PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions, parsers: fastParsers, serializers: fastSerializers });
 }
 
+/**
+ * Planner settings of the full-text search's statements: why each one, in `withIndexScans`
+ * (app/features/search/search.server.ts).
+ */
+export const INDEX_SCAN_SETTINGS = { enable_seqscan: "off", jit: "off", plan_cache_mode: "force_custom_plan" } as const;
+
+/** Connections opened with INDEX_SCAN_SETTINGS, at most: search statements beyond wait for one. */
+export const INDEX_SCAN_CONNECTIONS = 4;
+
+const indexScanPools = new WeakMap<DB, DB>();
+
+/**
+ * On PostgreSQL, a small pool of `db`'s server whose connections start with INDEX_SCAN_SETTINGS, so that a search
+ * statement needs no transaction to set them (begin, set, statement, commit: four round trips instead of one).
+ * Undefined on PGlite (one connection for everything) and for a transaction (its statements stay in it).
+ */
+export function indexScanPool(db: Executor): DB | undefined {
+  return db.isTransaction ? undefined : indexScanPools.get(db as DB);
+}
+
 export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> {
   const plugins = [new CamelCasePlugin()];
   if ("databaseUrl" in target) {
-    const client = postgres(target.databaseUrl, {
-      max: target.maxConnections ?? 10,
-      // A database behind a dead network link would keep a request waiting for postgres.js's 30 s default.
-      connect_timeout: 10,
-      // postgres.js waits up to 20 s between reconnection attempts after repeated failures, and a connection
-      // keeps the delay it drew even once the database is back: after an outage, requests would hang that
-      // long. Retry quickly instead (at most every second).
-      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
-      onnotice: () => {},
-      // PGlite returns int8 as numbers; make the server client agree so both backends behave alike.
-      types: {
-        int8AsNumber: {
-          to: 20,
-          from: [20],
-          serialize: (value: number | bigint) => String(value),
-          parse: (value: string) => Number(value),
-        },
-      },
-    });
+    const client = postgres(target.databaseUrl, postgresOptions(target.maxConnections ?? 10));
     const db = new Kysely<Database>({ dialect: reportingUnavailability(new PostgresJSDialect({ postgres: client })), plugins });
+    // Connections are opened on first use: a process that never searches never opens one.
+    const indexScanClient = postgres(target.databaseUrl, { ...postgresOptions(INDEX_SCAN_CONNECTIONS), connection: INDEX_SCAN_SETTINGS });
+    const indexScanDb = new Kysely<Database>({ dialect: reportingUnavailability(new PostgresJSDialect({ postgres: indexScanClient })), plugins });
+    indexScanPools.set(db, indexScanDb);
     // Queries still running get 5 s, then their connections are cut: postgres.js's own end() waits forever for a
     // connection released during it (Kysely reserves one per query), and a stopping process must not hang.
     const close = async () => {
-      await client.end({ timeout: 5 });
-      await db.destroy();
+      await Promise.all([client.end({ timeout: 5 }), indexScanClient.end({ timeout: 5 })]);
+      await Promise.all([db.destroy(), indexScanDb.destroy()]);
     };
     // postgres.js listens on a connection of its own and listens again after reconnecting (`onlisten`).
     const listen = async (channel: string, onNotify: () => void) => {
@@ -161,6 +167,28 @@ export async function createDb(target: DatabaseTarget): Promise<DatabaseHandle> 
     return () => unlisten();
   };
   return { db, kind: "pglite", pglite, listen, close: () => db.destroy() };
+}
+
+function postgresOptions(max: number) {
+  return {
+    max,
+    // A database behind a dead network link would keep a request waiting for postgres.js's 30 s default.
+    connect_timeout: 10,
+    // postgres.js waits up to 20 s between reconnection attempts after repeated failures, and a connection
+    // keeps the delay it drew even once the database is back: after an outage, requests would hang that
+    // long. Retry quickly instead (at most every second).
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
+    onnotice: () => {},
+    // PGlite returns int8 as numbers; make the server client agree so both backends behave alike.
+    types: {
+      int8AsNumber: {
+        to: 20,
+        from: [20],
+        serialize: (value: number | bigint) => String(value),
+        parse: (value: string) => Number(value),
+      },
+    },
+  } satisfies postgres.Options<Record<string, postgres.PostgresType>>;
 }
 
 /** Runs `work` in a transaction, joining the caller's when there already is one. */

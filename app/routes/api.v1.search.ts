@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, handleApi, requireApiCaller, resolveNetwork } from "../features/api/http.server.ts";
+import { apiError, handleApi, requireApiCaller, withNetwork } from "../features/api/http.server.ts";
 import { searchKindLabels, searchResultPath } from "../features/search/kinds.ts";
 import { snippetHtml, snippetText } from "../features/search/query.ts";
 import { apiSearchSchema } from "../features/search/schemas.ts";
@@ -17,14 +17,9 @@ export const loader = ({ request, context }: LoaderFunctionArgs) =>
       return apiError(status, status === 413 ? "payload_too_large" : "invalid_parameter", issue.message);
     }
     const { q, network: slug, kind, organisation, theme, year, page } = parsed.data;
-    const network = await resolveNetwork(context, actor, slug ?? null);
-    const results = await search(context.db, {
-      actor,
-      networkId: network.id,
-      query: q,
-      filters: { kind, organisationId: organisation, themeId: theme, year },
-      page,
-    });
+    const { network, result: results } = await withNetwork(context, actor, slug ?? null, ({ id }) =>
+      search(context.db, { actor, networkId: id, query: q, filters: { kind, organisationId: organisation, themeId: theme, year }, page }),
+    );
     return Response.json({
       query: q,
       network: { slug: network.slug, name: network.name },

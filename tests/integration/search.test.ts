@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle, Executor } from "../../db/client.ts";
+import { indexScanPool, type DatabaseHandle, type DB, type Executor } from "../../db/client.ts";
 import type { DocumentVisibility } from "../../db/schema.ts";
 import { loadActor } from "../../app/features/auth/actor.server.ts";
 import { renameDocument } from "../../app/features/documents/documents.server.ts";
@@ -281,5 +281,29 @@ describe("the index follows every change without the features asking", () => {
     await db.updateTable("agendaItems").set({ title: "Tarification sociale de l'eau" }).where("id", "=", item.id).execute();
     expect((await find("cheque energie")).total).toBe(0);
     expect((await find("tarification eau")).hits.map((h) => h.kind)).toEqual(expect.arrayContaining(["agenda_item", "agenda"]));
+  });
+});
+
+describe("planner settings of search statements", () => {
+  it("on PostgreSQL, runs them on connections opened with index scans preferred; elsewhere, in a transaction that sets them", async () => {
+    const pool = indexScanPool(db);
+    if (database.kind === "pglite") {
+      expect(pool).toBeUndefined();
+    } else {
+      const settings = await sql<{ seqscan: string; jit: string; planCache: string }>`
+        select current_setting('enable_seqscan') as seqscan, current_setting('jit') as jit, current_setting('plan_cache_mode') as plan_cache`.execute(pool!);
+      expect(settings.rows[0]).toEqual({ seqscan: "off", jit: "off", planCache: "force_custom_plan" });
+      // The settings stay on those connections: other statements keep the planner's defaults.
+      const other = await sql<{ seqscan: string }>`select current_setting('enable_seqscan') as seqscan`.execute(db);
+      expect(other.rows[0]!.seqscan).toBe("on");
+    }
+    // Inside a caller's transaction, the statements stay in it, and the settings end with it.
+    const actor = await actorOf("staff", ERMONT);
+    await (db as DB).transaction().execute(async (tx) => {
+      expect(indexScanPool(tx)).toBeUndefined();
+      expect((await search(tx, { actor, networkId: valParisis.id, query: "personnes agees" })).total).toBeGreaterThan(0);
+    });
+    const after = await sql<{ seqscan: string }>`select current_setting('enable_seqscan') as seqscan`.execute(db);
+    expect(after.rows[0]!.seqscan).toBe("on");
   });
 });

@@ -116,6 +116,25 @@ export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug
   return network;
 }
 
+/**
+ * `resolveNetwork` and `work` on its id, side by side when the id needs no look-up (no `slug`, and the caller is a
+ * member of one network only): the common case of an API call then costs one round trip less.
+ */
+export async function withNetwork<T>(
+  context: AppLoadContext,
+  actor: Actor,
+  slug: string | null,
+  work: (network: Pick<Network, "id">) => Promise<T>,
+): Promise<{ network: Network; result: T }> {
+  const networkIds = [...new Set(actor.memberships.map((membership) => membership.networkId))];
+  if (!slug && networkIds.length === 1 && can(actor, { action: "network.view", networkId: networkIds[0]! })) {
+    const [network, result] = await Promise.all([resolveNetwork(context, actor, null), work({ id: networkIds[0]! })]);
+    return { network, result };
+  }
+  const network = await resolveNetwork(context, actor, slug);
+  return { network, result: await work(network) };
+}
+
 // Above the 2,000,000 characters a text may hold (knowledge/schemas.ts), so that limit answers 422 with its own message.
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 

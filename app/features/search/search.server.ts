@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import { inTransaction, type Executor } from "../../../db/client.ts";
+import { INDEX_SCAN_SETTINGS, indexScanPool, inTransaction, type Executor } from "../../../db/client.ts";
 import type { SearchKind } from "../../../db/schema.ts";
 import { authorize } from "../auth/guards.server.ts";
 import { draftReadableOrganisationIds, type Actor } from "../auth/permissions.ts";
@@ -137,13 +137,16 @@ export function rankOnlyQuery(networkId: string, queryText: string, limit = SEAR
 /**
  * For a common word the planner prefers a sequential scan, which evaluates `@@` on every row and so reads every
  * row's full tsvector out of TOAST: seconds on 100,000 documents. The GIN index returns exact matches without
- * reading them, so the search's statements run with sequential scans discouraged (SET LOCAL: this transaction only),
- * without JIT compilation (its cost estimate makes PostgreSQL compile for ~100 ms a statement that runs in 10), and
- * planned for their own query text (a generic plan cannot know how common the words are).
+ * reading them, so the search's statements run with sequential scans discouraged, without JIT compilation (its cost
+ * estimate makes PostgreSQL compile for ~100 ms a statement that runs in 10), and planned for their own query text (a
+ * generic plan cannot know how common the words are): on PostgreSQL on connections opened with those settings
+ * (db/client.ts, `indexScanPool`), elsewhere in a transaction that sets them for itself alone (set_config(…, true)).
  */
 async function withIndexScans<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  const pool = indexScanPool(db);
+  if (pool) return work(pool);
   return inTransaction(db, async (tx) => {
-    await sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`.execute(tx);
+    await sql`select ${sql.join(Object.entries(INDEX_SCAN_SETTINGS).map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`.execute(tx);
     return work(tx);
   });
 }
