@@ -12,6 +12,7 @@ import { findMeeting } from "../app/features/roundtables/meetings.server.ts";
 import { AGENDA_EVENTS, agendaRoom, type AgendaWatchReply, type AgendaWatchRequest } from "./agenda-protocol.ts";
 import { withSessionIdentity } from "./awareness-identity.ts";
 import { DocumentRegistry } from "./collab/registry.ts";
+import { UpdateBatcher } from "./collab/update-batcher.ts";
 import {
   EVENTS,
   toBytes,
@@ -136,6 +137,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const toPeers = (event: string, documentId: string, update: Uint8Array) => {
     if (pool) io.serverSideEmit(event, documentId, update);
   };
+  // Updates go out merged per turn of the event loop (collab/update-batcher.ts), to this process's clients and to the others.
+  const toClients = new UpdateBatcher((documentId, update, except) => {
+    const recipients = io.local.to(room(documentId));
+    (except ? recipients.except(except) : recipients).emit(EVENTS.update, { documentId, update });
+  });
+  const toPeerProcesses = new UpdateBatcher((documentId, update) => toPeers(EVENTS.peerUpdate, documentId, update));
+  const relayUpdate = (documentId: string, update: Uint8Array, sender: string | null) => {
+    toClients.add(documentId, update, sender);
+    if (pool) toPeerProcesses.add(documentId, update, null);
+  };
 
   io.use(async (socket, next) => {
     try {
@@ -256,10 +267,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         if (!can(actor, { action: "document.write", ...document })) return answer({ ok: false, error: "read-only" });
         if (!takeToken(socket)) return answer({ ok: false, error: "throttled" });
         const entry = await registry.acquire(document.id, socket.id);
-        const result = await registry.applyClientUpdate(entry, update, data.userId, () => {
-          socket.to(room(document.id)).local.emit(EVENTS.update, { documentId: document.id, update });
-          toPeers(EVENTS.peerUpdate, document.id, update);
-        });
+        const result = await registry.applyClientUpdate(entry, update, data.userId, () => relayUpdate(document.id, update, socket.id));
         answer(result);
       } catch (error) {
         log(`Modification non enregistrée : ${String(error)}`);
@@ -327,7 +335,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     const bytes = toBytes(update);
     if (!bytes) return;
     registry.applyPeerUpdate(documentId, bytes);
-    io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update: bytes });
+    toClients.add(documentId, bytes, null);
   });
   io.on(EVENTS.peerEvict, (documentId: string) => registry.evict(documentId));
   io.on(EVENTS.peerAwareness, (documentId: string, update: unknown) => {
@@ -341,8 +349,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     io,
     registry,
     broadcastUpdate(documentId, update) {
-      io.local.to(room(documentId)).emit(EVENTS.update, { documentId, update });
-      toPeers(EVENTS.peerUpdate, documentId, update);
+      relayUpdate(documentId, update, null);
     },
     agendaChanged(meetingId) {
       // Through the adapter when there is one: watchers on other processes hear it too.
@@ -356,6 +363,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     async close() {
       for (const timer of catchUpTimers) clearTimeout(timer);
       clearInterval(forgetRightsChecks);
+      toClients.flush();
+      toPeerProcesses.flush();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await registry.flushAll();
       registry.destroy();
