@@ -49,7 +49,12 @@ const knowledgeInput = (kind: "wiki" | "practice") => ({
     markdown: { type: "string", description: "Texte en Markdown (ou html, pas les deux)." },
     ...(kind === "wiki"
       ? {
-          sectionId: { type: ["string", "null"], format: "uuid" },
+          sectionId: {
+            type: ["string", "null"],
+            format: "uuid",
+            description:
+              "Section de la page (null : sans section). À la création, tout rédacteur choisit la section ; ensuite, seule la coordination du réseau range une page dans une autre section (sinon 403, rien n'est modifié).",
+          },
           ownerUserId: {
             type: "string",
             format: "uuid",
@@ -57,6 +62,12 @@ const knowledgeInput = (kind: "wiki" | "practice") => ({
           },
         }
       : {
+          ownerUserId: {
+            type: "string",
+            format: "uuid",
+            description:
+              "Modification seulement : le nouveau responsable de la fiche, membre actif du CCAS auteur (changé par le responsable actuel, la direction de ce CCAS ou la coordination qui en est membre, sinon 403).",
+          },
           organisationId: { type: "string", format: "uuid", description: "CCAS auteur ; facultatif si vous n'en avez qu'un dans le réseau." },
           published: { type: "boolean", description: "false : brouillon visible de votre seul CCAS." },
           cost: { type: ["string", "null"] },
@@ -108,7 +119,11 @@ function knowledgePaths(path: string, kind: "wiki" | "practice", label: string) 
         responses: {
           "200": { description: "Document modifié", content: { "application/json": { schema: { $ref: "#/components/schemas/KnowledgeDocument" } } } },
           ...commonErrors,
-          "403": errorResponse("Lecture permise, écriture non (fiche d'un autre CCAS)."),
+          "403": errorResponse(
+            kind === "wiki"
+              ? "Lecture permise, modification non : changer la section (coordination) ou le responsable sans en avoir le droit."
+              : "Lecture permise, écriture non (fiche d'un autre CCAS), ou changement de responsable sans en avoir le droit.",
+          ),
           "404": errorResponse("Inconnu ou illisible."),
           "413": errorResponse("Corps de plus de 8 Mo."),
           "415": errorResponse("Content-Type autre que application/json."),
