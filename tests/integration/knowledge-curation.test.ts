@@ -18,7 +18,7 @@ import { startTestApp, type TestApp } from "../support/server.ts";
 
 /**
  * Looking after the watch wiki and the practice notes: read counts (once per member, page and day, never the
- * writer's own visits, and what search makes of them), the coordinators' order of a section's
+ * writer's own visits, what search makes of them, what the API says of them), the coordinators' order of a section's
  * pages and the section each page is filed in (from the contents, the page's form and the API alike), and handing a
  * watch page or a practice note over to another responsible, with who may and may not do each.
  */
@@ -453,5 +453,29 @@ describe("handing a practice note over to another member of its CCAS", () => {
     const handed = await api(responsible, `/api/v1/notes/${id}`, { method: "PATCH", json: { ownerUserId: elected } });
     expect(handed.status).toBe(200);
     expect(handed.body.owner.id).toBe(elected);
+  });
+});
+
+describe("read counts through the JSON API", () => {
+  it("gives each page's and note's count, the same as the page shows, without counting the API's own reads", async () => {
+    const pageId = await createPage(ERMONT_STAFF(), "Fonds de solidarité logement : saisine");
+    const noteId = (await app.database.db.selectFrom("documents").select("id").where("title", "=", "Rompre l'isolement des personnes âgées : les appels de convivialité").executeTakeFirstOrThrow()).id;
+    for (const reader of [FRANCONVILLE_STAFF(), COORDINATOR()]) await get(reader, `${wiki()}/${pageId}`);
+    await get(FRANCONVILLE_DIRECTOR(), `${notes()}/${noteId}`);
+    const noteCount = await readCountOf(noteId);
+    expect(noteCount).toBeGreaterThanOrEqual(1);
+
+    const token = await tokenFor(TAVERNY_STAFF());
+    for (let round = 0; round < 2; round++) {
+      const page = await api(token, `/api/v1/pages/${pageId}`);
+      expect(page.body.readCount).toBe(2);
+      const list = await api(token, `/api/v1/pages?network=${valParisis.slug}`);
+      expect(list.body.items.find((item: { id: string }) => item.id === pageId)).toMatchObject({ readCount: 2 });
+      expect((await api(token, `/api/v1/notes/${noteId}`)).body.readCount).toBe(noteCount);
+      expect((await api(token, "/api/v1/notes")).body.items.find((item: { id: string }) => item.id === noteId).readCount).toBe(noteCount);
+    }
+    expect(await readCountOf(pageId)).toBe(2);
+    expect(visibleText((await get(TAVERNY_STAFF(), `${wiki()}/${pageId}`)).text)).toContain("Consultée 3 fois");
+    expect((await api(token, `/api/v1/pages/${pageId}`)).body.readCount).toBe(3);
   });
 });

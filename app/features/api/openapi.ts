@@ -30,6 +30,27 @@ const networkParameter = {
 };
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
+/** A watch page or practice note as lists give it; the document read alone adds its text and details. */
+const summaryProperties = {
+  id: { type: "string", format: "uuid" },
+  kind: { type: "string", enum: ["wiki", "practice"] },
+  title: { type: "string" },
+  url: { type: "string" },
+  organisation: { type: ["object", "null"], properties: { id: { type: "string", format: "uuid" }, name: { type: "string" } } },
+  visibility: { type: "string", enum: ["network", "organisation"] },
+  sectionId: { type: ["string", "null"], format: "uuid" },
+  owner: { type: ["object", "null"], description: "Le responsable.", properties: { id: { type: "string", format: "uuid" }, name: { type: "string" } } },
+  reviewOn: { type: ["string", "null"], format: "date" },
+  themes: { type: "array", items: { type: "string" } },
+  readCount: {
+    type: "integer",
+    minimum: 0,
+    description:
+      "Nombre de consultations affiché sur la page (« Consultée N fois ») : une par membre et par jour, sans les visites du rédacteur ni du responsable. Les lectures par l'API ne sont pas comptées.",
+  },
+  updatedAt: { type: "string", format: "date-time" },
+};
+
 const knowledgeInput = (kind: "wiki" | "practice") => ({
   type: "object",
   properties: {
@@ -86,7 +107,20 @@ function knowledgePaths(path: string, kind: "wiki" | "practice", label: string) 
         tags: [tag],
         summary: `Liste des ${label.toLowerCase()} lisibles`,
         parameters: [networkParameter],
-        responses: { "200": { description: "Liste", content: { "application/json": { schema: { type: "object" } } } }, ...commonErrors, "400": errorResponse("Réseau à préciser."), "404": errorResponse("Réseau inconnu ou dont vous n'êtes pas membre.") },
+        responses: {
+          "200": {
+            description: "Liste",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["network", "items"],
+                  properties: { network: { type: "string" }, items: { type: "array", items: { $ref: "#/components/schemas/KnowledgeSummary" } } },
+                },
+              },
+            },
+          },
+          ...commonErrors, "400": errorResponse("Réseau à préciser."), "404": errorResponse("Réseau inconnu ou dont vous n'êtes pas membre.") },
       },
       post: {
         tags: [tag],
@@ -178,24 +212,18 @@ export function openApiDocument(baseUrl: string) {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Jeton personnel (tablee_…)." } },
       schemas: {
         Error: error,
+        KnowledgeSummary: { type: "object", properties: summaryProperties },
         KnowledgeDocument: {
           type: "object",
           properties: {
-            id: { type: "string", format: "uuid" },
-            kind: { type: "string", enum: ["wiki", "practice"] },
-            title: { type: "string" },
-            url: { type: "string" },
+            ...summaryProperties,
             network: { type: "string" },
-            organisation: { type: ["object", "null"] },
-            visibility: { type: "string", enum: ["network", "organisation"] },
-            themes: { type: "array", items: { type: "string" } },
+            sectionTitle: { type: ["string", "null"] },
             themeIds: { type: "array", items: { type: "string" } },
             legalReferences: { type: "array", items: { type: "object" } },
             details: { type: ["object", "null"] },
-            reviewOn: { type: ["string", "null"], format: "date" },
             reviewDue: { type: "boolean" },
             canWrite: { type: "boolean" },
-            updatedAt: { type: "string", format: "date-time" },
             createdAt: { type: "string", format: "date-time" },
             html: { type: "string" },
             markdown: { type: "string" },
