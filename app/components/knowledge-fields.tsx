@@ -93,6 +93,7 @@ export function KnowledgeFields({
   errors,
   themes,
   sections,
+  sectionTitle,
   organisations,
   owners,
 }: {
@@ -101,10 +102,13 @@ export function KnowledgeFields({
   values: KnowledgeValues;
   errors: Errors;
   themes: { id: string; label: string }[];
+  /** Offered to those who arrange the wiki (the coordinators): the section to file the page in. */
   sections?: { id: string; title: string; depth: number }[];
+  /** Shown instead, as text, to the page's other writers. */
+  sectionTitle?: string | null;
   /** Offered when creating a practice note: the CCAS it is written for. */
   organisations?: { id: string; name: string }[];
-  /** Offered to a watch page's responsible and the coordinators: whom to hand the page over to. */
+  /** Offered to those who may hand the page or note over (its responsible, the coordinators, a note's CCAS director). */
   owners?: { candidates: { userId: string; name: string; organisationName: string }[]; current: { userId: string | null; name: string | null } };
 }) {
   const flat = values as Record<string, unknown>;
@@ -141,8 +145,13 @@ export function KnowledgeFields({
             <SectionOptions sections={sections} />
           </select>
         </Field>
+      ) : kind === "wiki" ? (
+        <p className="field">
+          Section : <strong>{sectionTitle ?? "sans section"}</strong>
+          <span className="hint"> — la coordination du réseau range les pages dans les sections.</span>
+        </p>
       ) : null}
-      {owners ? <OwnerField prefix={prefix} owners={owners} value={values.ownerUserId ?? owners.current.userId ?? ""} errors={errors?.ownerUserId} /> : null}
+      {owners ? <OwnerField prefix={prefix} kind={kind} owners={owners} value={values.ownerUserId ?? owners.current.userId ?? ""} errors={errors?.ownerUserId} /> : null}
       <fieldset className="field" aria-describedby={themeErrors?.length ? `${prefix}-themes-error` : undefined}>
         <legend>Thèmes</legend>
         <div className="checkbox-grid">
@@ -208,19 +217,23 @@ export function KnowledgeFields({
   );
 }
 
-function OwnerField({ prefix, owners, value, errors }: {
+function OwnerField({ prefix, kind, owners, value, errors }: {
   prefix: string;
+  kind: "wiki" | "practice";
   owners: NonNullable<Parameters<typeof KnowledgeFields>[0]["owners"]>;
   value: string;
   errors?: string[];
 }) {
   const id = `${prefix}-ownerUserId`;
-  const hint = "La page lui est signalée « à revoir » passé sa date de révision. Le changement est inscrit au journal du réseau.";
+  const hint =
+    kind === "wiki"
+      ? "La page lui est signalée « à revoir » passé sa date de révision. Le changement est inscrit au journal du réseau."
+      : "Un membre actif du CCAS auteur de la fiche, qui en répond dans le réseau. Le changement est inscrit au journal du réseau.";
   const { current, candidates } = owners;
   // The current responsible stays selectable (unchanged) even when no longer an active member.
   const currentMissing = !candidates.some((candidate) => candidate.userId === current.userId);
   return (
-    <Field id={id} label="Responsable de la page" hint={hint} errors={errors}>
+    <Field id={id} label={kind === "wiki" ? "Responsable de la page" : "Responsable de la fiche"} hint={hint} errors={errors}>
       <select id={id} name="ownerUserId" defaultValue={value} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, true, errors)}>
         {currentMissing ? <option value={current.userId ?? ""}>{current.userId ? `${current.name ?? "Ancien membre"} (plus membre actif)` : "Aucun responsable"}</option> : null}
         {candidates.map((candidate) => (

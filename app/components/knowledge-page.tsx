@@ -116,7 +116,7 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
       ) : null}
       {document.canWrite ? (
         <details className="card no-print" open={Boolean(failedUpdate)}>
-          <summary>Modifier les informations ({kind === "wiki" ? `titre, section${document.canChangeOwner ? ", responsable" : ""}, thèmes, références, révision` : "titre, thèmes, coût, contact, publication"})</summary>
+          <summary>{`Modifier les informations (${editableFacts(kind, document)})`}</summary>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="update" />
             <KnowledgeFields
@@ -125,7 +125,8 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
               values={values}
               errors={failedUpdate?.errors}
               themes={data.themes}
-              sections={kind === "wiki" ? data.sections : undefined}
+              sections={document.canFile ? data.sections : undefined}
+              sectionTitle={document.sectionTitle}
               owners={document.canChangeOwner ? { candidates: data.owners, current: { userId: document.ownerUserId, name: document.ownerName } } : undefined}
             />
             <button type="submit" className="button">
@@ -136,6 +137,16 @@ export function KnowledgePage({ children }: { children?: React.ReactNode }) {
       ) : null}
     </article>
   );
+}
+
+/** What the edit form changes, as its summary lists it: the section and the responsible only for those who may. */
+function editableFacts(kind: "wiki" | "practice", document: { canFile: boolean; canChangeOwner: boolean }): string {
+  const owner = document.canChangeOwner ? ["responsable"] : [];
+  const facts =
+    kind === "wiki"
+      ? ["titre", ...(document.canFile ? ["section"] : []), ...owner, "thèmes", "références", "révision"]
+      : ["titre", ...owner, "thèmes", "coût", "contact", "publication"];
+  return facts.join(", ");
 }
 
 type PageData = ReturnType<typeof useLoaderData<typeof knowledgePageLoader>>;

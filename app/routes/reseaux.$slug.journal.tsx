@@ -30,6 +30,7 @@ const actionLabels: Record<string, string> = {
   purchase_updated: "Achat groupé modifié",
   convention_updated: "Convention modifiée",
   document_owner_changed: "Page de veille confiée à un autre responsable",
+  practice_owner_changed: "Fiche pratique confiée à un autre responsable",
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

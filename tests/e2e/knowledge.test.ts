@@ -41,6 +41,9 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await editor.click();
     await page.keyboard.type("Les épiceries sociales conventionnées reçoivent les denrées du FSE+.");
     await page.locator("summary", { hasText: "Modifier les informations" }).click();
+    // Filing the page in another section is the coordinators': the writer reads its section, without a choice.
+    expect(await page.getByLabel("Section", { exact: true }).count()).toBe(0);
+    await page.getByText("Section : sans section").waitFor();
     await page.getByRole("checkbox", { name: "Aide alimentaire", exact: true }).check();
     await page.getByLabel("Code ou texte (référence 1)").fill("CASF");
     await page.getByLabel("Article (référence 1)").fill("L266-1");
@@ -190,6 +193,45 @@ describe("knowledge base in the browser", { timeout: E2E_TIMEOUT }, () => {
     await expectAccessible(page, "rapport d'import");
     await page.getByRole("link", { name: "Complémentaire santé solidaire" }).click();
     await waitForHeading(page, "Complémentaire santé solidaire");
+    expectCleanConsole(log);
+  });
+
+  it("hands a practice note over to another member of its CCAS, refusing in French one who is no longer active", async () => {
+    const db = suite.app.database.db;
+    const NOTE = "Rompre l'isolement des personnes âgées : les appels de convivialité";
+    const { page, log } = await suite.newTab({ viewport: { width: 1280, height: 900 } });
+    // Ermont's agent wrote the demo's note and answers for it.
+    await signIn(page, staff);
+    await visit(page, `/reseaux/${VAL_PARISIS_SLUG}/fiches`);
+    await page.getByRole("link", { name: NOTE }).click();
+    await waitForHeading(page, NOTE);
+    await page.locator("summary", { hasText: "Modifier les informations (titre, responsable," }).click();
+    const owner = page.getByLabel("Responsable de la fiche");
+    // Only Ermont's members are offered.
+    const offered = await owner.locator("option").allTextContents();
+    expect(offered.length).toBeGreaterThan(1);
+    expect(offered.every((label) => label.endsWith("— CCAS d'Ermont"))).toBe(true);
+    const leaving = await userIdOf(db, "elue@ccas-ermont.demo.tablee.fr");
+    await owner.selectOption(leaving);
+    await db.updateTable("memberships").set({ deactivatedAt: new Date() }).where("userId", "=", leaving).execute();
+    try {
+      await page.getByRole("button", { name: "Enregistrer les informations" }).click();
+      await page.locator("#info-ownerUserId-error").filter({ hasText: "Cette personne n'est pas un membre actif du CCAS auteur de la fiche" }).waitFor();
+      await settle(page);
+      expect(await owner.getAttribute("aria-invalid")).toBe("true");
+      await expectAccessible(page, "fiche pratique, responsable refusé");
+    } finally {
+      await db.updateTable("memberships").set({ deactivatedAt: null }).where("userId", "=", leaving).execute();
+    }
+    const director = await userIdOf(db, "direction@ccas-ermont.demo.tablee.fr");
+    await owner.selectOption(director);
+    await page.getByRole("button", { name: "Enregistrer les informations" }).click();
+    await page.getByRole("status").filter({ hasText: "Informations enregistrées." }).waitFor();
+    await settle(page);
+    const { name } = await db.selectFrom("users").select("name").where("id", "=", director).executeTakeFirstOrThrow();
+    await expect.poll(() => page.locator(".facts").textContent()).toContain(name);
+    // No longer its responsible, the agent is not offered the choice any more.
+    expect(await page.getByLabel("Responsable de la fiche").count()).toBe(0);
     expectCleanConsole(log);
   });
 

@@ -334,6 +334,13 @@ describe("GET /api/v1/search", () => {
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(["/api/v1/search", "/api/v1/pages", "/api/v1/pages/{id}", "/api/v1/notes", "/api/v1/notes/{id}"]),
     );
+    // Lists and documents carry the read count the pages show.
+    const { schemas } = response.body.components;
+    for (const name of ["KnowledgeSummary", "KnowledgeDocument"]) expect(schemas[name].properties.readCount).toMatchObject({ type: "integer", minimum: 0 });
+    for (const path of ["/api/v1/pages", "/api/v1/notes"]) {
+      expect(response.body.paths[path].get.responses["200"].content["application/json"].schema.properties.items.items).toEqual({ $ref: "#/components/schemas/KnowledgeSummary" });
+    }
+    expect(response.body.paths["/api/v1/notes/{id}"].patch.requestBody.content["application/json"].schema.properties.ownerUserId).toBeDefined();
   });
 });
 
@@ -403,8 +410,11 @@ describe("watch pages and practice notes through the API", () => {
     expect(titles).toContain("Séjours seniors à la mer");
     expect(titles).not.toContain("Brouillon : colis alimentaires");
 
+    expect(list.body.items.find((item: { title: string }) => item.title === "Séjours seniors à la mer")).toMatchObject({ readCount: 0 });
+
     const page = await api(ermont, `/api/v1/pages/${ids.hospitalisation}`);
     expect(page.status).toBe(200);
+    expect(page.body.readCount).toBe(0);
     expect(page.body.html).toContain("<p>");
     expect(page.body.markdown).toContain("Le maire arrête les mesures provisoires");
     expect((await api(ermont, `/api/v1/notes/${ids.draft}`)).status).toBe(404);

@@ -129,6 +129,18 @@ describe("routes", () => {
           }
         }
       }
+      for (const { label, fields, rule } of policy.submissions ?? []) {
+        for (const caller of CALLERS) {
+          const refused = rule[caller] !== "allowed" && rule[caller] !== "any";
+          const before = refused ? await databaseFingerprint(app.database.db) : null;
+          const response = await send(fixture.clients[caller], url, fields);
+          for (const problem of problems(caller, rule[caller], response)) failures.push(`POST ${url} (${label}) par ${caller} : ${problem}`);
+          if (before) {
+            const changed = changedTables(before, await databaseFingerprint(app.database.db));
+            if (changed.length) failures.push(`POST ${url} (${label}) refusé à ${caller} mais tables modifiées : ${changed.join(", ")}`);
+          }
+        }
+      }
       expect(failures).toEqual([]);
     });
   }

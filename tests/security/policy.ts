@@ -51,6 +51,8 @@ export const API_TOKEN_ONLY = rule(401);
 const TOKEN_SIGNED_IN = rule("allowed", { anonymous: 401, deactivated: 401 });
 /** With a token, a document of Val Parisis: its members read it, another network's member gets the 404 of a missing one. */
 const TOKEN_NETWORK_MEMBER = rule("allowed", { anonymous: 401, deactivated: 401, otherNetwork: 404 });
+/** A well-formed identifier of nothing: submissions that name it are refused in French to whoever may send them. */
+const UNKNOWN_ID = "00000000-0000-4000-8000-00000000d1ce";
 /** The catch-all page. */
 export const NOT_FOUND = rule(404);
 
@@ -62,6 +64,11 @@ export interface RoutePolicy {
   endsSession?: boolean;
   /** Intents whose rule differs from the form without intent's (`post`), judged with their own rule. */
   intents?: Record<string, Rule>;
+  /**
+   * Hand-made submissions beyond the empty form and each intent: a field a form shows only to some callers, sent by
+   * everyone anyway. Each is judged with its own rule, and one refused to a caller must write nothing.
+   */
+  submissions?: { label: string; fields: Record<string, string>; rule: Rule }[];
   /** API routes: GET with each caller's personal token (`Authorization: Bearer`, no cookie; anonymous sends none). */
   token?: Rule;
   /** Why the rule is what it is, when it is not obvious. */
@@ -137,7 +144,16 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.veille.$documentId._index": {
     get: NETWORK_MEMBER,
     post: NETWORK_MEMBER,
-    note: "comments, proposals and edits check their own permission; handing the page over (a field of the edit form) is its responsible's and the coordinators' (tests/integration/knowledge-curation.test.ts)",
+    submissions: [
+      {
+        // The edit form offers the section to the coordinators only; a section that does not exist is refused to them in
+        // French (nothing written), to every other writer with a 403 before the section is even looked up.
+        label: "page filed in another section from its own form",
+        fields: { intent: "update", title: "Page de veille de sécurité", sectionId: UNKNOWN_ID },
+        rule: COORDINATOR,
+      },
+    ],
+    note: "comments, proposals and edits check their own permission; handing the page over (a field of the edit form) is its responsible's and the coordinators', filing it in another section the coordinators' (tests/integration/knowledge-curation.test.ts)",
   },
   "routes/reseaux.$slug.veille.$documentId.export": { get: NETWORK_MEMBER },
   "routes/reseaux.$slug.veille.$documentId.historique": { get: NETWORK_MEMBER, post: NETWORK_MEMBER },
@@ -145,6 +161,15 @@ export const routePolicies: Record<string, RoutePolicy> = {
   "routes/reseaux.$slug.fiches.$documentId._index": {
     get: NETWORK_MEMBER,
     post: OWN_CCAS,
+    submissions: [
+      {
+        // Ermont's note, whose responsible is Ermont's agent (the demo's): they, Ermont's director and the coordinator (of
+        // Ermont) may hand it over, and are told in French that nobody is chosen; Ermont's elected member gets a 403.
+        label: "note handed over from its own form",
+        fields: { intent: "update", title: "Fiche pratique de sécurité", ownerUserId: UNKNOWN_ID },
+        rule: rule(403, { ...signedOut, otherNetwork: 404, coordinator: "allowed", director: "allowed", staff: "allowed" }),
+      },
+    ],
     // Whoever reads the note may comment it, propose it to the agenda, or be told politely that they may not delete a file.
     intents: { comment: NETWORK_MEMBER, propose: NETWORK_MEMBER, resolve: NETWORK_MEMBER, reopen: NETWORK_MEMBER, "delete-attachment": NETWORK_MEMBER },
     note: "a published note of Ermont: every member reads it, Ermont's members edit it (comments: tests/integration/knowledge.test.ts)",

@@ -7,6 +7,7 @@ import { signedInClients, type HttpClient, type HttpResponse } from "./http-clie
 export const COORDINATOR = () => demoEmail("val-parisis", "coordinator");
 export const ERMONT_STAFF = () => demoEmail("val-parisis", "staff", ERMONT);
 export const ERMONT_ELECTED = () => demoEmail("val-parisis", "elected", ERMONT);
+export const ERMONT_DIRECTOR = () => demoEmail("val-parisis", "director", ERMONT);
 export const FRANCONVILLE_STAFF = () => demoEmail("val-parisis", "staff", FRANCONVILLE);
 export const FRANCONVILLE_DIRECTOR = () => demoEmail("val-parisis", "director", FRANCONVILLE);
 export const TAVERNY_STAFF = () => demoEmail("val-parisis", "staff", TAVERNY);

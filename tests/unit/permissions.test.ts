@@ -110,6 +110,25 @@ const matrix: Array<{ permission: Permission; allowed: ActorName[] }> = [
     permission: { action: "document.changeOwner", networkId: NET, kind: "wiki", ownerOrganisationId: null, visibility: "network", ownerUserId: null },
     allowed: ["coordinator"],
   },
+  // A watch page filed by a CCAS: its director gets no say over the page's responsible (the page is the network's).
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "wiki", ownerOrganisationId: ORG_A, visibility: "network", ownerUserId: "u-staff-a" },
+    allowed: ["coordinator", "staffOfA"],
+  },
+  // A practice note of Ermont: its responsible, Ermont's director, or a coordinator who belongs to Ermont hands it over.
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "practice", ownerOrganisationId: ORG_A, visibility: "network", ownerUserId: "u-staff-a" },
+    allowed: ["coordinator", "directorOfA", "staffOfA"],
+  },
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "practice", ownerOrganisationId: ORG_A, visibility: "organisation", ownerUserId: null },
+    allowed: ["coordinator", "directorOfA"],
+  },
+  // Franconville's note, someone else responsible: only Franconville's director; Ermont's coordinator may not even edit it.
+  {
+    permission: { action: "document.changeOwner", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "network", ownerUserId: "u-someone-else" },
+    allowed: ["directorOfB"],
+  },
   // Comments: whoever reads comments; a thread is resolved by its author or by someone who may edit the document.
   {
     permission: { action: "comment.create", networkId: NET, kind: "practice", ownerOrganisationId: ORG_B, visibility: "network" },

@@ -36,6 +36,7 @@ function summaryJson(summary: KnowledgeSummary, network: Pick<Network, "slug">, 
     owner: summary.ownerUserId ? { id: summary.ownerUserId, name: summary.ownerName } : null,
     reviewOn: summary.reviewOn,
     themes: summary.themes,
+    readCount: summary.readCount,
     updatedAt: summary.updatedAt.toISOString(),
   };
 }

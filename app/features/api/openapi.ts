@@ -30,6 +30,27 @@ const networkParameter = {
 };
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
+/** A watch page or practice note as lists give it; the document read alone adds its text and details. */
+const summaryProperties = {
+  id: { type: "string", format: "uuid" },
+  kind: { type: "string", enum: ["wiki", "practice"] },
+  title: { type: "string" },
+  url: { type: "string" },
+  organisation: { type: ["object", "null"], properties: { id: { type: "string", format: "uuid" }, name: { type: "string" } } },
+  visibility: { type: "string", enum: ["network", "organisation"] },
+  sectionId: { type: ["string", "null"], format: "uuid" },
+  owner: { type: ["object", "null"], description: "Le responsable.", properties: { id: { type: "string", format: "uuid" }, name: { type: "string" } } },
+  reviewOn: { type: ["string", "null"], format: "date" },
+  themes: { type: "array", items: { type: "string" } },
+  readCount: {
+    type: "integer",
+    minimum: 0,
+    description:
+      "Nombre de consultations affiché sur la page (« Consultée N fois ») : une par membre et par jour, sans les visites du rédacteur ni du responsable. Les lectures par l'API ne sont pas comptées.",
+  },
+  updatedAt: { type: "string", format: "date-time" },
+};
+
 const knowledgeInput = (kind: "wiki" | "practice") => ({
   type: "object",
   properties: {
@@ -49,7 +70,12 @@ const knowledgeInput = (kind: "wiki" | "practice") => ({
     markdown: { type: "string", description: "Texte en Markdown (ou html, pas les deux)." },
     ...(kind === "wiki"
       ? {
-          sectionId: { type: ["string", "null"], format: "uuid" },
+          sectionId: {
+            type: ["string", "null"],
+            format: "uuid",
+            description:
+              "Section de la page (null : sans section). À la création, tout rédacteur choisit la section ; ensuite, seule la coordination du réseau range une page dans une autre section (sinon 403, rien n'est modifié).",
+          },
           ownerUserId: {
             type: "string",
             format: "uuid",
@@ -57,6 +83,12 @@ const knowledgeInput = (kind: "wiki" | "practice") => ({
           },
         }
       : {
+          ownerUserId: {
+            type: "string",
+            format: "uuid",
+            description:
+              "Modification seulement : le nouveau responsable de la fiche, membre actif du CCAS auteur (changé par le responsable actuel, la direction de ce CCAS ou la coordination qui en est membre, sinon 403).",
+          },
           organisationId: { type: "string", format: "uuid", description: "CCAS auteur ; facultatif si vous n'en avez qu'un dans le réseau." },
           published: { type: "boolean", description: "false : brouillon visible de votre seul CCAS." },
           cost: { type: ["string", "null"] },
@@ -75,7 +107,20 @@ function knowledgePaths(path: string, kind: "wiki" | "practice", label: string) 
         tags: [tag],
         summary: `Liste des ${label.toLowerCase()} lisibles`,
         parameters: [networkParameter],
-        responses: { "200": { description: "Liste", content: { "application/json": { schema: { type: "object" } } } }, ...commonErrors, "400": errorResponse("Réseau à préciser."), "404": errorResponse("Réseau inconnu ou dont vous n'êtes pas membre.") },
+        responses: {
+          "200": {
+            description: "Liste",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["network", "items"],
+                  properties: { network: { type: "string" }, items: { type: "array", items: { $ref: "#/components/schemas/KnowledgeSummary" } } },
+                },
+              },
+            },
+          },
+          ...commonErrors, "400": errorResponse("Réseau à préciser."), "404": errorResponse("Réseau inconnu ou dont vous n'êtes pas membre.") },
       },
       post: {
         tags: [tag],
@@ -108,7 +153,11 @@ function knowledgePaths(path: string, kind: "wiki" | "practice", label: string) 
         responses: {
           "200": { description: "Document modifié", content: { "application/json": { schema: { $ref: "#/components/schemas/KnowledgeDocument" } } } },
           ...commonErrors,
-          "403": errorResponse("Lecture permise, écriture non (fiche d'un autre CCAS)."),
+          "403": errorResponse(
+            kind === "wiki"
+              ? "Lecture permise, modification non : changer la section (coordination) ou le responsable sans en avoir le droit."
+              : "Lecture permise, écriture non (fiche d'un autre CCAS), ou changement de responsable sans en avoir le droit.",
+          ),
           "404": errorResponse("Inconnu ou illisible."),
           "413": errorResponse("Corps de plus de 8 Mo."),
           "415": errorResponse("Content-Type autre que application/json."),
@@ -163,24 +212,18 @@ export function openApiDocument(baseUrl: string) {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Jeton personnel (tablee_…)." } },
       schemas: {
         Error: error,
+        KnowledgeSummary: { type: "object", properties: summaryProperties },
         KnowledgeDocument: {
           type: "object",
           properties: {
-            id: { type: "string", format: "uuid" },
-            kind: { type: "string", enum: ["wiki", "practice"] },
-            title: { type: "string" },
-            url: { type: "string" },
+            ...summaryProperties,
             network: { type: "string" },
-            organisation: { type: ["object", "null"] },
-            visibility: { type: "string", enum: ["network", "organisation"] },
-            themes: { type: "array", items: { type: "string" } },
+            sectionTitle: { type: ["string", "null"] },
             themeIds: { type: "array", items: { type: "string" } },
             legalReferences: { type: "array", items: { type: "object" } },
             details: { type: ["object", "null"] },
-            reviewOn: { type: ["string", "null"], format: "date" },
             reviewDue: { type: "boolean" },
             canWrite: { type: "boolean" },
-            updatedAt: { type: "string", format: "date-time" },
             createdAt: { type: "string", format: "date-time" },
             html: { type: "string" },
             markdown: { type: "string" },

@@ -23,7 +23,8 @@ export type AuditAction =
   | "rotation_changed"
   | "purchase_updated"
   | "convention_updated"
-  | "document_owner_changed";
+  | "document_owner_changed"
+  | "practice_owner_changed";
 
 export interface AuditEntry {
   action: AuditAction;

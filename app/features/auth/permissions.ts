@@ -128,7 +128,9 @@ export function can(actor: Actor | null, permission: Permission): boolean {
     case "document.changeOwner":
       // The responsible hands their page over; the coordinators reassign any (someone left, an orphaned page).
       if (!can(actor, { ...permission, action: "document.write" })) return false;
-      return isCoordinatorOf(actor, networkId) || (permission.ownerUserId !== null && permission.ownerUserId === actor.userId);
+      if (isCoordinatorOf(actor, networkId) || (permission.ownerUserId !== null && permission.ownerUserId === actor.userId)) return true;
+      // A practice note is its CCAS's: that CCAS's director also names who answers for it.
+      return permission.kind === "practice" && permission.ownerOrganisationId !== null && isDirectorOf(actor, permission.ownerOrganisationId);
     case "roundtable.plan":
       return isCoordinatorOf(actor, networkId);
     case "meeting.manage":
@@ -156,7 +158,7 @@ export function can(actor: Actor | null, permission: Permission): boolean {
       // Renaming, moving and deleting sections reshapes everyone's wiki: the coordinators do it.
       return isCoordinatorOf(actor, networkId);
     case "wikiPage.arrange":
-      // Ordering a section's pages and moving them between sections from the wiki's contents, likewise.
+      // Ordering a section's pages and moving a page to another section (from the contents, the page's form or the API), likewise.
       return isCoordinatorOf(actor, networkId);
     case "comment.create":
       // Whoever reads a page or note may comment on it, even one they may not edit (another CCAS's note).

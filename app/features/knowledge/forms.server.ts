@@ -30,10 +30,12 @@ export function knowledgeFields(payload: FormPayload, kind: "wiki" | "practice")
     reviewOn: text(payload.reviewOn) ?? null,
     legalReferences: Array.isArray(payload.legalReferences) ? (payload.legalReferences as never[]) : [],
   };
-  // The responsible is in the form only for those who may change it: absent, it stays as it is.
-  if (kind === "wiki") return { ...common, sectionId: text(payload.sectionId) ?? null, ownerUserId: payload.ownerUserId === undefined ? undefined : (text(payload.ownerUserId) ?? null) };
+  // The section and the responsible are in the form only for those who may change them: absent, they stay as they are.
+  const ownerUserId = payload.ownerUserId === undefined ? undefined : (text(payload.ownerUserId) ?? null);
+  if (kind === "wiki") return { ...common, sectionId: payload.sectionId === undefined ? undefined : (text(payload.sectionId) ?? null), ownerUserId };
   return {
     ...common,
+    ownerUserId,
     published: payload.published === "on",
     cost: text(payload.cost) ?? null,
     partners: text(payload.partners) ?? null,

@@ -3,12 +3,13 @@ import { DateTime } from "luxon";
 import { inTransaction, type Executor } from "../../../db/client.ts";
 import type { Realtime } from "../../../realtime/server.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
-import { can, type Actor } from "../auth/permissions.ts";
+import { can, type Actor, type DocumentFacts } from "../auth/permissions.ts";
 import { contentToDocumentJson, documentJsonToYState } from "../documents/convert.server.ts";
 import { MAX_DOCUMENT_BYTES } from "../documents/limits.ts";
 import { appendUpdate, compactDocument } from "../documents/persistence.server.ts";
 import { KnowledgeInputError, parseOrThrow } from "./input.ts";
 import { changeOwner } from "./owners.server.ts";
+import { checkSection, fileInSection, nextPagePosition } from "./sections.server.ts";
 import {
   practiceNoteSchema,
   practiceNoteUpdateSchema,
@@ -65,12 +66,6 @@ export async function resolveThemes(db: Executor, networkId: string, requested: 
     throw new KnowledgeInputError({ themes: [`Thème inconnu dans ce réseau : ${unknown.map((label) => `« ${label.slice(0, 80)} »`).join(", ")}.`] });
   }
   return [...ids];
-}
-
-export async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
-  if (!sectionId) return;
-  const section = await db.selectFrom("wikiSections").select("id").where("id", "=", sectionId).where("networkId", "=", networkId).executeTakeFirst();
-  if (!section) throw new KnowledgeInputError({ sectionId: ["Cette section n'existe pas dans ce réseau."] });
 }
 
 function convertContent(content: { body: string; format: "html" | "markdown" } | undefined) {
@@ -149,18 +144,6 @@ export async function createWatchPage(
   });
 }
 
-/** The position after the last page of a section (or of the pages without one). */
-export async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
-  const row = await db
-    .selectFrom("documents")
-    .where("networkId", "=", networkId)
-    .where("kind", "=", "wiki")
-    .where((eb) => (sectionId ? eb("sectionId", "=", sectionId) : eb("sectionId", "is", null)))
-    .select(sql<number>`coalesce(max(position), 0)::int + 1`.as("next"))
-    .executeTakeFirstOrThrow();
-  return row.next;
-}
-
 export async function createPracticeNote(
   db: Executor,
   actor: Actor,
@@ -227,6 +210,16 @@ async function requireWritableKnowledge(db: Executor, actor: Actor, documentId: 
   return document;
 }
 
+/**
+ * A change of responsible asked by the patch (absent, or the current one again: none), refused at once (403) to whoever
+ * may not make it, before anything is written; `changeOwner` checks the new responsible within the transaction.
+ */
+function newOwnerOf(actor: Actor, document: DocumentFacts & { ownerUserId: string | null }, requested: string | null | undefined) {
+  if (requested === undefined || requested === document.ownerUserId) return undefined;
+  authorize(actor, { action: "document.changeOwner", ...document });
+  return { userId: requested };
+}
+
 async function replaceLiveContent(realtime: ContentReplacer, documentId: string, json: Record<string, unknown>, userId: string) {
   const update = await realtime.registry.replaceContent(documentId, json, userId);
   realtime.broadcastUpdate(documentId, update);
@@ -241,20 +234,20 @@ export async function updateWatchPage(
 ): Promise<void> {
   const document = await requireWritableKnowledge(db, actor, documentId, "wiki");
   const value = parseOrThrow(watchPageUpdateSchema, patch);
-  const newOwner = value.ownerUserId !== undefined && value.ownerUserId !== document.ownerUserId ? { userId: value.ownerUserId } : undefined;
-  if (newOwner) authorize(actor, { action: "document.changeOwner", ...document });
-  const content = convertContent(value.content);
+  const newOwner = newOwnerOf(actor, document, value.ownerUserId);
+  // Sending the page's current section again is no change: only a move is the coordinators' (`fileInSection`).
   const movedTo = value.sectionId !== undefined && value.sectionId !== document.sectionId ? { sectionId: value.sectionId } : undefined;
+  const content = convertContent(value.content);
   await inTransaction(db, async (tx) => {
-    if (movedTo) await checkSection(tx, document.networkId, movedTo.sectionId);
+    // First: a 403 to whoever does not arrange the wiki before anything is written, and the target section's pages
+    // locked before this page's row (the order `movePage` keeps).
+    if (movedTo) await fileInSection(tx, actor, document, movedTo.sectionId);
     await checkReviewDate(tx, document.networkId, value.reviewOn, document.reviewOn);
     await tx
       .updateTable("documents")
       .set({
         updatedAt: new Date(),
         ...(value.title !== undefined ? { title: value.title } : {}),
-        // A page filed in another section goes after that section's last page.
-        ...(movedTo ? { sectionId: movedTo.sectionId, position: await nextPagePosition(tx, document.networkId, movedTo.sectionId) } : {}),
         ...(value.reviewOn !== undefined ? { reviewOn: value.reviewOn } : {}),
       })
       .where("id", "=", documentId)
@@ -275,6 +268,7 @@ export async function updatePracticeNote(
 ): Promise<void> {
   const document = await requireWritableKnowledge(db, actor, documentId, "practice");
   const value = parseOrThrow(practiceNoteUpdateSchema, patch);
+  const newOwner = newOwnerOf(actor, document, value.ownerUserId);
   const content = convertContent(value.content);
   await inTransaction(db, async (tx) => {
     await checkReviewDate(tx, document.networkId, value.reviewOn, document.reviewOn);
@@ -301,6 +295,7 @@ export async function updatePracticeNote(
         .onConflict((oc) => oc.column("documentId").doUpdateSet(details))
         .execute();
     }
+    if (newOwner) await changeOwner(tx, actor, { ...document, title: value.title ?? document.title }, newOwner.userId);
     if (value.themes !== undefined) await replaceThemes(tx, documentId, await resolveThemes(tx, document.networkId, value.themes));
     if (value.legalReferences !== undefined) await replaceLegalReferences(tx, documentId, value.legalReferences);
   });

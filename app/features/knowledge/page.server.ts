@@ -14,7 +14,7 @@ import { meetingsDiscussing, nextMeetingTakingProposals, proposeKnowledgeToAgend
 import { addComment, listComments, setCommentResolved } from "./comments.server.ts";
 import { attempt, knowledgeFields, readPayload } from "./forms.server.ts";
 import { KnowledgeInputError, updatePracticeNote, updateWatchPage } from "./knowledge.server.ts";
-import { activeMembers } from "./owners.server.ts";
+import { activeMembers, ownerScopeOf } from "./owners.server.ts";
 import { backlinks, getKnowledge, listSections, listThemes, type KnowledgeKind } from "./read.server.ts";
 import { recordRead } from "./reads.server.ts";
 import { proposeToAgendaSchema } from "./schemas.ts";
@@ -28,20 +28,22 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
   const { network, actor } = await requireNetworkMember(context, request, params.slug);
   const document = await getKnowledge(context.db, actor, uuidParam(params.documentId), kind);
   if (document.networkId !== network.id) throw new Response("Cette page n'existe pas ou n'est pas accessible.", { status: 404 });
+  // Filing the page in another section is the coordinators' (`fileInSection`): the others are not offered the choice.
+  const canFile = kind === "wiki" && document.canWrite && can(actor, { action: "wikiPage.arrange", networkId: network.id });
   const [readCount, editor, themes, sections, links, meetings, nextMeeting, attachments] = await Promise.all([
     recordRead(context.db, { documentId: document.id, userId: actor.userId }),
     editorContext(context.db, { documentId: document.id, networkId: network.id, userId: actor.userId }),
     listThemes(context.db, network.id),
-    kind === "wiki" ? listSections(context.db, network.id) : Promise.resolve([]),
+    canFile ? listSections(context.db, network.id) : Promise.resolve([]),
     backlinks(context.db, actor, network.id, document.id),
     meetingsDiscussing(context.db, document.id),
     nextMeetingTakingProposals(context.db, network.id),
     listAttachments(context.db, "document", [document.id]),
   ]);
-  const canChangeOwner = kind === "wiki" && can(actor, { action: "document.changeOwner", ...document });
+  const canChangeOwner = can(actor, { action: "document.changeOwner", ...document });
   const [comments, owners] = await Promise.all([
     listComments(context.db, actor, document.id),
-    canChangeOwner ? activeMembers(context.db, network.id) : Promise.resolve([]),
+    canChangeOwner ? activeMembers(context.db, ownerScopeOf(document)) : Promise.resolve([]),
   ]);
   const nextHost = nextMeeting
     ? await context.db.selectFrom("organisations").select("communeName").where("id", "=", nextMeeting.hostOrganisationId).executeTakeFirst()
@@ -68,9 +70,10 @@ export async function knowledgePageLoader({ request, params, context }: LoaderFu
       updatedAt: formatDateTime(document.updatedAt),
       readCount,
       canWrite: document.canWrite,
+      canFile,
       canChangeOwner,
     },
-    /** Whom the page may be handed over to: offered only to its responsible and the coordinators. */
+    /** Whom the page or note may be handed over to: offered only to those who may (`document.changeOwner`). */
     owners,
     editor,
     themes,

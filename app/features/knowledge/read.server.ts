@@ -24,6 +24,8 @@ export interface KnowledgeSummary {
   reviewOn: string | null;
   updatedAt: Date;
   themes: string[];
+  /** « Consultée N fois »: reads counted by the pages (reads.server.ts); listing or reading here counts none. */
+  readCount: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function listKnowledge(
       "users.name as ownerName",
       sql<string | null>`${eb.ref("documents.reviewOn")}::text`.as("reviewOn"),
       "documents.updatedAt",
+      "documents.readCount",
       eb
         .selectFrom("documentThemes")
         .innerJoin("networkThemes", "networkThemes.id", "documentThemes.themeId")
@@ -124,6 +127,7 @@ export async function getKnowledge(db: Executor, actor: Actor, documentId: strin
       sql<string | null>`${eb.ref("documents.reviewOn")}::text`.as("reviewOn"),
       "documents.updatedAt",
       "documents.createdAt",
+      "documents.readCount",
     ])
     .where("documents.id", "=", documentId)
     .executeTakeFirst();

@@ -82,10 +82,9 @@ export const watchPageSchema = z.object({
   sectionId: z.preprocess(blankToNull, uuid.nullish()).transform((value) => value ?? null).optional(),
 });
 export type WatchPageInput = z.input<typeof watchPageSchema>;
-/** Changing a page's responsible (blank: none chosen, refused by the update; absent: unchanged). */
-export const watchPageUpdateSchema = watchPageSchema.partial().extend({
-  ownerUserId: z.preprocess(blankToNull, z.string().regex(uuidPattern, "Choisissez le nouveau responsable dans la liste.").nullable()).optional(),
-});
+/** Changing a page's or note's responsible (blank: none chosen, refused by the update; absent: unchanged). */
+const ownerUserId = z.preprocess(blankToNull, z.string().regex(uuidPattern, "Choisissez le nouveau responsable dans la liste.").nullable()).optional();
+export const watchPageUpdateSchema = watchPageSchema.partial().extend({ ownerUserId });
 export type WatchPageUpdate = z.input<typeof watchPageUpdateSchema>;
 
 const checkbox = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
@@ -100,7 +99,7 @@ export const practiceNoteSchema = z.object({
   contactDetails: optionalText("Les coordonnées du contact", 300).optional(),
 });
 export type PracticeNoteInput = z.input<typeof practiceNoteSchema>;
-export const practiceNoteUpdateSchema = practiceNoteSchema.partial();
+export const practiceNoteUpdateSchema = practiceNoteSchema.partial().extend({ ownerUserId });
 export type PracticeNoteUpdate = z.input<typeof practiceNoteUpdateSchema>;
 
 export const createPracticeNoteFormSchema = practiceNoteSchema.extend({ organisationId: uuid });

@@ -3,13 +3,13 @@ import { inTransaction, type Executor } from "../../../db/client.ts";
 import { authorize, notFound } from "../auth/guards.server.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { KnowledgeInputError, parseOrThrow } from "./input.ts";
-import { checkSection, nextPagePosition } from "./knowledge.server.ts";
 import { swapWithNeighbour } from "./order.ts";
 import { filePageSchema, movePageSchema } from "./schemas.ts";
 
 /**
- * The wiki's tree of sections and the order of its pages: anyone files pages in a new section, the coordinators
- * reorder the sections, and the pages within a section, and move pages between sections from the contents.
+ * The wiki's tree of sections and the order of its pages: anyone creates a page in a section (or a new section), the
+ * coordinators reorder the sections and the pages within a section, and move pages between sections (from the
+ * contents, a page's own form or the API: `fileInSection`, the one place a page changes section).
  */
 
 export interface SectionNode {
@@ -18,6 +18,24 @@ export interface SectionNode {
   title: string;
   position: number;
   depth: number;
+}
+
+export async function checkSection(db: Executor, networkId: string, sectionId: string | null | undefined) {
+  if (!sectionId) return;
+  const section = await db.selectFrom("wikiSections").select("id").where("id", "=", sectionId).where("networkId", "=", networkId).executeTakeFirst();
+  if (!section) throw new KnowledgeInputError({ sectionId: ["Cette section n'existe pas dans ce réseau."] });
+}
+
+/** The position after the last page of a section (or of the pages without one). */
+export async function nextPagePosition(db: Executor, networkId: string, sectionId: string | null): Promise<number> {
+  const row = await db
+    .selectFrom("documents")
+    .where("networkId", "=", networkId)
+    .where("kind", "=", "wiki")
+    .where((eb) => (sectionId ? eb("sectionId", "=", sectionId) : eb("sectionId", "is", null)))
+    .select(sql<number>`coalesce(max(position), 0)::int + 1`.as("next"))
+    .executeTakeFirstOrThrow();
+  return row.next;
 }
 
 /** Sections in reading order (each followed by its subsections), with their depth. */
@@ -172,15 +190,24 @@ export async function filePage(db: Executor, actor: Actor, networkId: string, in
   const { documentId, sectionId } = parseOrThrow(filePageSchema, input);
   return inTransaction(db, async (tx) => {
     const page = await arrangedPage(tx, networkId, documentId);
-    await checkSection(tx, networkId, sectionId);
-    if (page.sectionId !== sectionId) {
-      await pagesOfSection(tx, networkId, sectionId);
-      const position = await nextPagePosition(tx, networkId, sectionId);
-      await tx.updateTable("documents").set({ sectionId, position }).where("id", "=", page.id).execute();
-    }
+    if (page.sectionId !== sectionId) await fileInSection(tx, actor, { id: page.id, networkId }, sectionId);
     const section = sectionId ? await tx.selectFrom("wikiSections").select("title").where("id", "=", sectionId).executeTakeFirst() : undefined;
     return { title: page.title, sectionTitle: section?.title ?? null };
   });
+}
+
+/**
+ * Moves a watch page to another section (or out of any), after that section's last page, within the caller's
+ * transaction. Every change of a page's section after its creation comes here (the contents' « Changer de section »,
+ * the page's edit form, `PATCH /api/v1/pages/{id}`), so that it is always the coordinators' (`wikiPage.arrange`): a 403
+ * for anyone else, before anything is read or written. The target section's pages are locked first, as `movePage` does.
+ */
+export async function fileInSection(tx: Executor, actor: Actor, page: { id: string; networkId: string }, sectionId: string | null): Promise<void> {
+  authorize(actor, { action: "wikiPage.arrange", networkId: page.networkId });
+  await checkSection(tx, page.networkId, sectionId);
+  await pagesOfSection(tx, page.networkId, sectionId);
+  const position = await nextPagePosition(tx, page.networkId, sectionId);
+  await tx.updateTable("documents").set({ sectionId, position }).where("id", "=", page.id).execute();
 }
 
 export async function renameSection(db: Executor, actor: Actor, input: { networkId: string; sectionId: string; title: string }): Promise<void> {
