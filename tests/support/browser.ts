@@ -191,9 +191,10 @@ export async function settle(page: Page): Promise<void> {
     return router !== undefined && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
   });
   // Remix hands the router's new state to React in a transition, which React may render over several tasks after
-  // the router is idle (CI saw the old page data under a fresh confirmation). An idle callback runs only once the
-  // page has no task left to run, React's rendering included.
-  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
+  // the router is idle (CI saw the old page data under a fresh confirmation). An idle callback runs once the page has
+  // no task left to run, React's rendering included; a page that never idles (a live socket's timers, an animation)
+  // is given a second at most.
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 1_000 })));
 }
 
 /**
