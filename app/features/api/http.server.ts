@@ -94,10 +94,10 @@ export async function requireApiCaller(context: AppLoadContext, request: Request
 export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug: string | null): Promise<Network> {
   if (!slug) {
     // The actor's memberships already name its networks: the common case (one network) costs one look-up by id.
-    const networkIds = [...new Set(actor.memberships.map((membership) => membership.networkId))];
-    if (networkIds.length === 1) {
-      const network = await findNetworkById(context.db, networkIds[0]!);
-      if (network && can(actor, { action: "network.view", networkId: network.id })) return network;
+    const soleId = soleNetworkId(actor);
+    if (soleId) {
+      const network = await findNetworkById(context.db, soleId);
+      if (network) return network;
     }
     const networks = await listNetworksOfUser(context.db, actor.userId);
     if (networks.length !== 1) {
@@ -116,6 +116,12 @@ export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug
   return network;
 }
 
+/** The one network the caller is a member of and may view, if there is exactly one. */
+function soleNetworkId(actor: Actor): string | null {
+  const networkIds = [...new Set(actor.memberships.map((membership) => membership.networkId))];
+  return networkIds.length === 1 && can(actor, { action: "network.view", networkId: networkIds[0]! }) ? networkIds[0]! : null;
+}
+
 /**
  * `resolveNetwork` and `work` on its id, side by side when the id needs no look-up (no `slug`, and the caller is a
  * member of one network only): the common case of an API call then costs one round trip less.
@@ -126,9 +132,9 @@ export async function withNetwork<T>(
   slug: string | null,
   work: (network: Pick<Network, "id">) => Promise<T>,
 ): Promise<{ network: Network; result: T }> {
-  const networkIds = [...new Set(actor.memberships.map((membership) => membership.networkId))];
-  if (!slug && networkIds.length === 1 && can(actor, { action: "network.view", networkId: networkIds[0]! })) {
-    const [network, result] = await Promise.all([resolveNetwork(context, actor, null), work({ id: networkIds[0]! })]);
+  const soleId = slug ? null : soleNetworkId(actor);
+  if (soleId) {
+    const [network, result] = await Promise.all([resolveNetwork(context, actor, null), work({ id: soleId })]);
     return { network, result };
   }
   const network = await resolveNetwork(context, actor, slug);
