@@ -526,6 +526,8 @@ export interface SearchEntriesTable {
   searchVector: string;
   /** Title and theme lexemes of searchVector (weights A and B), kept in the row: migration 0010. */
   headVector: GeneratedAlways<string>;
+  /** The lexemes of searchVector without positions (strip), kept in the row and GIN-indexed: what `@@` reads (migration 0013). */
+  matchVector: GeneratedAlways<string>;
   readCount: number;
   updatedAt: Date;
 }

@@ -11,6 +11,7 @@ import * as m0009 from "./0009_purchase_files_and_rate_key.ts";
 import * as m0010 from "./0010_search_speed.ts";
 import * as m0011 from "./0011_knowledge_reads_and_order.ts";
 import * as m0012 from "./0012_mail_outbox.ts";
+import * as m0013 from "./0013_search_match_vector.ts";
 
 /**
  * Listed statically: Kysely's FileMigrationProvider cannot import `.ts` files
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0010_search_speed": m0010,
   "0011_knowledge_reads_and_order": m0011,
   "0012_mail_outbox": m0012,
+  "0013_search_match_vector": m0013,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

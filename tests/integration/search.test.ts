@@ -151,6 +151,14 @@ describe("French search quality", () => {
     expect(await foundKeys("domiciliation précarité énergétique")).toEqual(["abs"]);
   });
 
+  it("keeps quoted words together, in that order, and finds them apart without quotes", async () => {
+    // Words are matched without their positions first; only a phrase reads them (migration 0013).
+    expect((await foundKeys('"portage de repas"')).sort()).toEqual(["portage", "sejours"]);
+    expect(await foundKeys('"repas portage"')).toEqual([]);
+    expect((await foundKeys("repas portage")).sort()).toEqual(["portage", "sejours"]);
+    expect(await foundKeys('"mesures provisoires" "hospitalisation d\'office"')).toEqual(["hospitalisation"]);
+  });
+
   it("ranks a title match above a body match", async () => {
     const found = await foundKeys("portage de repas");
     expect(found.slice(0, 2)).toEqual(["portage", "sejours"]);

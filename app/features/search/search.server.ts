@@ -90,6 +90,19 @@ const WINDOWS = ["30 days", "180 days", "2 years"];
 const tsquery = (text: string) => sql`websearch_to_tsquery('fr_unaccent', ${text})`;
 
 /**
+ * Rows whose text matches `query`, read from `match_vector` (the lexemes without positions, kept in the row) instead of
+ * the TOASTed `search_vector`: migration 0013. A vector without positions never matches a phrase (`<->`, which quoted
+ * words and words joined by an apostrophe give), so the phrase operators are made ANDs for the indexed test and, only
+ * when the query holds one, the phrase is checked on `search_vector`. Queries hold no negation (prepareQuery makes
+ * dashes spaces), so the AND form is implied by the query itself. Both tests fold to constants when the statement is
+ * planned: the GIN index and the planner's estimates see the query as before.
+ */
+function matching(query: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(e.match_vector @@ regexp_replace(${query}::text, '<(-|[0-9]+)>', '&', 'g')::tsquery
+    and (strpos(${query}::text, '<') = 0 or e.search_vector @@ ${query}))`;
+}
+
+/**
  * Ids of up to `limit` rows matching `match` within `scope`, from the most recent date window that holds them: one
  * branch per window, evaluated in turn and stopped at `limit` rows. Each branch combines the GIN index with the
  * (network_id, updated_at) b-tree, so a common word reads the rows of the last weeks only, a rare one reads all its matches.
@@ -105,21 +118,41 @@ function mostRecent(match: RawBuilder<unknown>, scope: RawBuilder<unknown>, limi
 }
 
 /**
- * The ranking: candidates (the most recent matches, and the title and theme matches, each from the most recent window
- * holding enough of them), then ts_rank_cd over the full tsvector, times the boost, for the candidates only.
+ * The readable matches a search counts (total and facets) and takes its most recent candidates from: the first
+ * COUNT_CAP + 1 its plan yields (newest first when a word is so common that the date index is the cheaper way, else
+ * in the GIN index's order), with what the facets count. One scan serves the counts and the ranking: they used to be
+ * two statements, each finding a common word's matches in the GIN index (docs/decisions/007-search-and-api.md).
  */
-function rankingQuery(text: string, scope: RawBuilder<unknown>, limit: number, offset: number) {
-  const candidates = Math.max(CANDIDATES, offset + limit);
-  return sql<{ id: number; rank: number }>`
-    with candidates as (
-      ${mostRecent(sql`e.search_vector @@ ${tsquery(text)}`, scope, candidates)}
-      union
-      ${mostRecent(sql`e.head_vector @@ ${tsquery(text)}`, scope, candidates)}
-    )
-    select e.id::int as id, ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, ${tsquery(text)}, 1) * ${BOOST} as rank
-    from candidates c join search_entries e on e.id = c.id
-    order by rank desc, e.id limit ${limit} offset ${offset}
-  `;
+function cappedMatches(text: string, scope: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select e.id, e.kind, e.organisation_id, e.theme_ids, e.year, e.updated_at from search_entries e
+    where ${matching(tsquery(text))} and ${scope} limit ${COUNT_CAP + 1}`;
+}
+
+/**
+ * The ranking, as the CTEs `capped` (cappedMatches within `scope`) and `ranked` (ids and ranks of the page's hits):
+ * candidates are the most recent of the capped matches and the title and theme matches (taken from the most recent date
+ * window holding enough of them), ranked by ts_rank_cd over the full tsvector, times the boost. With filters, or beyond
+ * the fifth page, the capped matches are enough only when they are all the matches; otherwise the recent candidates are
+ * looked up by date window, filters applied (run only then).
+ */
+function rankingCtes(text: string, scope: RawBuilder<unknown>, filters: SearchFilters, limit: number, offset: number): RawBuilder<unknown> {
+  const wanted = Math.max(CANDIDATES, offset + limit);
+  const filtered = sql`${scope} and ${filtersExcept(filters, null, "e")}`;
+  const fromCapped = (onlyWhenComplete: boolean) =>
+    sql`(select m.id from capped m where ${filtersExcept(filters, null)}${onlyWhenComplete ? sql` and (select count(*) from capped) <= ${COUNT_CAP}` : sql``}
+      order by m.updated_at desc limit ${wanted})`;
+  const recent =
+    !hasFilters(filters) && wanted === CANDIDATES
+      ? fromCapped(false)
+      : sql`(${fromCapped(true)} union all
+          (select r.id from ${mostRecent(matching(tsquery(text)), filtered, wanted)} r where (select count(*) from capped) > ${COUNT_CAP}))`;
+  return sql`capped as materialized (${cappedMatches(text, scope)}),
+    candidates as (${recent} union ${mostRecent(sql`e.head_vector @@ ${tsquery(text)}`, filtered, wanted)}),
+    ranked as (
+      select e.id, ts_rank_cd(${WEIGHTS}::float4[], e.search_vector, ${tsquery(text)}, 1) * ${BOOST} as rank
+      from candidates c join search_entries e on e.id = c.id
+      order by rank desc, e.id limit ${limit} offset ${offset}
+    )`;
 }
 
 /**
@@ -131,7 +164,8 @@ export async function rankOnly(db: Executor, networkId: string, queryText: strin
 }
 
 export function rankOnlyQuery(networkId: string, queryText: string, limit = SEARCH_PAGE_SIZE) {
-  return rankingQuery(prepareQuery(queryText).text, sql`e.network_id = ${networkId}`, limit, 0);
+  const ranking = rankingCtes(prepareQuery(queryText).text, sql`e.network_id = ${networkId}`, {}, limit, 0);
+  return sql<{ id: number; rank: number }>`with ${ranking} select id::int as id, rank from ranked order by rank desc, id`;
 }
 
 /**
@@ -193,8 +227,59 @@ interface Counted<T> {
   count: number;
 }
 
+
+/**
+ * The whole search in one statement: the page's hits (one row each, in order) and, on the first row (the only one when
+ * nothing matched), the total and the facets — counted over the capped matches: under the cap every count is exact;
+ * over it, the total is "more than COUNT_CAP" and each facet value counts those first matches only. Only readable rows
+ * are ever counted: the cap applies after permissions. Each facet ignores its own filter.
+ */
+function searchQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters, limit: number, offset: number) {
+  const visible = visibleTo(actor, networkId);
+  // With a filter and more matches than the cap, the filtered total needs its own capped scan (run only then).
+  const filteredTotal = hasFilters(filters)
+    ? sql`case when (select count(*) from capped) > ${COUNT_CAP}
+        then (select count(*)::int from (select 1 from search_entries e where ${matching(tsquery(text))} and ${visible} and ${filtersExcept(filters, null, "e")} limit ${COUNT_CAP + 1}) f)
+        else (select count(*)::int from capped m where ${filtersExcept(filters, null)}) end`
+    : sql`(select count(*)::int from capped)`;
+  return sql<PageRow & { counts: CountsRow | null }>`
+    with ${rankingCtes(text, visible, filters, limit, offset)},
+    counts as (
+      select
+        numnode(${tsquery(text)}) > 0 as valid,
+        tsvector_to_array(to_tsvector('fr_unaccent', ${text})) as lexemes,
+        (select json_agg(json_build_object('id', o.id, 'name', o.name)) from organisations o where o.network_id = ${networkId}) as organisation_names,
+        (select json_agg(json_build_object('id', t.id, 'label', t.label)) from network_themes t where t.network_id = ${networkId}) as theme_labels,
+        (select count(*)::int from capped) as matched,
+        ${filteredTotal} as total,
+        (select json_agg(f) from (select m.kind as value, count(*)::int as count from capped m
+           where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
+        (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from capped m
+           where m.organisation_id is not null and ${filtersExcept(filters, "organisationId")} group by m.organisation_id) f) as organisations,
+        (select json_agg(f) from (select theme_id as value, count(*)::int as count
+           from (select unnest(m.theme_ids) as theme_id from capped m where ${filtersExcept(filters, "themeId")}) t group by theme_id) f) as themes,
+        (select json_agg(f) from (select m.year as value, count(*)::int as count from capped m
+           where ${filtersExcept(filters, "year")} group by m.year) f) as years
+    ),
+    page as (
+      select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
+        e.year, e.updated_at, e.excerpt, row_number() over (order by r.rank desc, e.id) as position
+      from ranked r join search_entries e on e.id = r.id
+    )
+    select p.id, p.kind, p.title, p.document_id, p.meeting_id, p.agenda_item_id, p.organisation_id, p.theme_ids, p.year,
+      p.updated_at, p.excerpt, case when coalesce(p.position, 1) = 1 then (select row_to_json(c) from counts c) end as counts
+    from (select 1) one left join page p on true
+    order by p.position
+  `;
+}
+
 interface CountsRow {
   valid: boolean;
+  /** The query's lexemes, for the snippets. */
+  lexemes: string[];
+  /** Names of the network's CCAS and themes, for the facets and the hits. */
+  organisationNames: Array<{ id: string; name: string }> | null;
+  themeLabels: Array<{ id: string; label: string }> | null;
   matched: number;
   total: number;
   kinds: Array<Counted<SearchKind>> | null;
@@ -203,52 +288,7 @@ interface CountsRow {
   years: Array<Counted<number>> | null;
 }
 
-/**
- * Total and facets, capped: the first COUNT_CAP + 1 readable matches (any order: the GIN index's), counted by kind,
- * CCAS, theme and year. Under the cap every count is exact; over it, the total is "more than COUNT_CAP" and each
- * facet value counts those first matches only. Only readable rows are ever counted: the cap applies after permissions.
- */
-function countsQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters) {
-  const visible = visibleTo(actor, networkId);
-  const match = sql`e.search_vector @@ ${tsquery(text)}`;
-  // With a filter and more matches than the cap, the filtered total needs its own capped scan (run only then).
-  const filteredTotal = hasFilters(filters)
-    ? sql`case when (select count(*) from capped) > ${COUNT_CAP}
-        then (select count(*)::int from (select 1 from search_entries e where ${match} and ${visible} and ${filtersExcept(filters, null, "e")} limit ${COUNT_CAP + 1}) f)
-        else (select count(*)::int from capped m where ${filtersExcept(filters, null)}) end`
-    : sql`(select count(*)::int from capped)`;
-  return sql<CountsRow>`
-    with capped as materialized (
-      select e.kind, e.organisation_id, e.theme_ids, e.year from search_entries e where ${match} and ${visible} limit ${COUNT_CAP + 1}
-    )
-    select
-      numnode(${tsquery(text)}) > 0 as valid,
-      (select count(*)::int from capped) as matched,
-      ${filteredTotal} as total,
-      (select json_agg(f) from (select m.kind as value, count(*)::int as count from capped m
-         where ${filtersExcept(filters, "kind")} group by m.kind) f) as kinds,
-      (select json_agg(f) from (select m.organisation_id as value, count(*)::int as count from capped m
-         where m.organisation_id is not null and ${filtersExcept(filters, "organisationId")} group by m.organisation_id) f) as organisations,
-      (select json_agg(f) from (select t.theme_id as value, count(*)::int as count from capped m, unnest(m.theme_ids) as t(theme_id)
-         where ${filtersExcept(filters, "themeId")} group by t.theme_id) f) as themes,
-      (select json_agg(f) from (select m.year as value, count(*)::int as count from capped m
-         where ${filtersExcept(filters, "year")} group by m.year) f) as years
-  `;
-}
-
 type PageRow = Omit<SearchHit, "snippet" | "organisationName" | "themes"> & { themeIds: string[]; excerpt: string };
-
-/** The page: the ranking of the readable, filtered matches, with what a hit shows. */
-function pageQuery(text: string, actor: Actor, networkId: string, filters: SearchFilters, limit: number, offset: number) {
-  const ranked = rankingQuery(text, sql`${visibleTo(actor, networkId)} and ${filtersExcept(filters, null, "e")}`, limit, offset);
-  return sql<PageRow & { rank: number; lexemes: string[] }>`
-    with ranked as (${ranked})
-    select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id, e.organisation_id, e.theme_ids,
-      e.year, e.updated_at, e.excerpt, r.rank, tsvector_to_array(to_tsvector('fr_unaccent', ${text})) as lexemes
-    from ranked r join search_entries e on e.id = r.id
-    order by r.rank desc, e.id
-  `;
-}
 
 export async function search(
   db: Executor,
@@ -260,22 +300,17 @@ export async function search(
   const filters = input.filters ?? {};
   const pageSize = input.pageSize ?? SEARCH_PAGE_SIZE;
   const page = Math.max(1, Math.min(input.page ?? 1, 500));
-
-  // Independent work side by side, on connections of the pool (one after the other on PGlite): the page and its
-  // snippets; the counts; the names of CCAS and themes.
   const offset = (page - 1) * pageSize;
-  const [pageRows, counts, names] = await Promise.all([
-    withIndexScans(db, (tx) => pageQuery(prepared.text, input.actor, input.networkId, filters, pageSize, offset).execute(tx)).then(({ rows }) =>
-      withSnippets(rows, rows[0]?.lexemes ?? []),
-    ),
-    withIndexScans(db, (tx) => countsQuery(prepared.text, input.actor, input.networkId, filters).execute(tx)),
-    labels(db, input.networkId),
-  ]);
-  const row = counts.rows[0]!;
+  const { rows } = await withIndexScans(db, (tx) => searchQuery(prepared.text, input.actor, input.networkId, filters, pageSize, offset).execute(tx));
+  const row = rows[0]!.counts!;
   if (!row.valid) return emptyResults(prepared.truncated);
+  const names = labels(row);
 
-  const hits = pageRows.map(({ row: hit, snippet }) => {
-    const { themeIds, excerpt: _excerpt, rank: _rank, lexemes: _lexemes, ...rest } = hit;
+  const hits = withSnippets(
+    rows.filter((hit) => hit.id !== null),
+    row.lexemes,
+  ).map(({ row: hit, snippet }) => {
+    const { themeIds, excerpt: _excerpt, counts: _counts, ...rest } = hit;
     return {
       ...rest,
       id: Number(hit.id),
@@ -311,15 +346,9 @@ interface Labels {
   kind(kind: SearchKind): string;
 }
 
-async function labels(db: Executor, networkId: string): Promise<Labels> {
-  const { rows } = await sql<{ organisations: Array<{ id: string; name: string }> | null; themes: Array<{ id: string; label: string }> | null }>`
-    select (select json_agg(json_build_object('id', o.id, 'name', o.name)) from organisations o where o.network_id = ${networkId}) as organisations,
-      (select json_agg(json_build_object('id', t.id, 'label', t.label)) from network_themes t where t.network_id = ${networkId}) as themes
-  `.execute(db);
-  const organisations = rows[0]?.organisations ?? [];
-  const themes = rows[0]?.themes ?? [];
-  const organisationNames = new Map(organisations.map((o) => [o.id, o.name]));
-  const themeLabels = new Map(themes.map((t) => [t.id, t.label]));
+function labels(row: Pick<CountsRow, "organisationNames" | "themeLabels">): Labels {
+  const organisationNames = new Map((row.organisationNames ?? []).map((o) => [o.id, o.name]));
+  const themeLabels = new Map((row.themeLabels ?? []).map((t) => [t.id, t.label]));
   return {
     organisation: (id) => organisationNames.get(id) ?? "CCAS",
     theme: (id) => themeLabels.get(id) ?? "Thème",
@@ -359,7 +388,7 @@ export async function suggest(db: Executor, input: { actor: Actor; networkId: st
     candidates as (
       ${mostRecent(sql`e.head_vector @@ ${query}`, scope, 50)}
       union
-      ${mostRecent(sql`e.search_vector @@ ${query}`, scope, 50)}
+      ${mostRecent(matching(query), scope, 50)}
     )
     select e.id::int as id, e.kind, e.title, e.document_id, e.meeting_id, e.agenda_item_id
     from candidates c join search_entries e on e.id = c.id, q
