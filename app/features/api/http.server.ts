@@ -1,10 +1,9 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { Network } from "../../../db/schema.ts";
-import { loadActor } from "../auth/actor.server.ts";
 import { can, type Actor } from "../auth/permissions.ts";
-import { hitRateLimit, rateRules } from "../auth/rate-limit.server.ts";
+import { rateRules } from "../auth/rate-limit.server.ts";
 import { findNetworkById, findNetworkBySlug, listNetworksOfUser } from "../network/networks.server.ts";
-import { authenticateApiToken } from "./tokens.server.ts";
+import { authenticateApiCall } from "./tokens.server.ts";
 
 /**
  * The JSON API's HTTP conventions: authentication by personal token only (never by the session cookie, which is
@@ -68,22 +67,18 @@ export async function requireApiCaller(context: AppLoadContext, request: Request
   const header = request.headers.get("authorization");
   if (!header) throw apiError(401, "unauthenticated", defaultErrors[401]![1], { "WWW-Authenticate": 'Bearer realm="tablee"' });
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const authenticated = match ? await authenticateApiToken(context.db, match[1]!) : null;
+  const authenticated = match ? await authenticateApiCall(context.db, match[1]!, rateRules.apiPerToken) : null;
   if (!authenticated) {
     throw apiError(401, "invalid_token", "Jeton d'API inconnu, révoqué ou mal formé.", {
       "WWW-Authenticate": 'Bearer realm="tablee", error="invalid_token"',
     });
   }
-  // The count and the caller's memberships are independent: read side by side (one round trip less per request).
-  const [limit, actor] = await Promise.all([
-    hitRateLimit(context.db, rateRules.apiPerToken, authenticated.tokenId),
-    loadActor(context.db, authenticated.userId),
-  ]);
-  if (!limit.allowed) {
-    throw apiError(429, "rate_limited", `Trop de requêtes avec ce jeton : réessayez dans ${limit.retryAfterSeconds} secondes.`, {
-      "Retry-After": String(limit.retryAfterSeconds),
+  if (!authenticated.rate.allowed) {
+    throw apiError(429, "rate_limited", `Trop de requêtes avec ce jeton : réessayez dans ${authenticated.rate.retryAfterSeconds} secondes.`, {
+      "Retry-After": String(authenticated.rate.retryAfterSeconds),
     });
   }
+  const actor: Actor = { userId: authenticated.userId, memberships: authenticated.memberships };
   return { actor, tokenId: authenticated.tokenId };
 }
 

@@ -1,5 +1,8 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client.ts";
+import { activeMembershipsJson } from "../auth/actor.server.ts";
+import type { ActorMembership } from "../auth/permissions.ts";
+import { rateWindow, relaxedCommit, type RateCheck, type RateRule } from "../auth/rate-limit.server.ts";
 import { hashToken, newToken } from "../auth/tokens.server.ts";
 
 /**
@@ -61,20 +64,41 @@ export async function revokeApiToken(db: Executor, input: { userId: string; toke
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** The user a presented token belongs to, or null; notes when it was last used (at most once a minute). */
-export async function authenticateApiToken(db: Executor, token: string, now = new Date()): Promise<{ userId: string; tokenId: string } | null> {
+export interface AuthenticatedCall {
+  tokenId: string;
+  userId: string;
+  memberships: ActorMembership[];
+  /** This call, counted against the token's budget (`rule`). */
+  rate: RateCheck;
+}
+
+/**
+ * What every API call needs first, in one round trip: the user a presented token belongs to (null for an unknown or
+ * revoked token, or a deactivated account), the call counted against the token's budget, and the user's memberships.
+ * The token's last use is noted at most once a minute.
+ */
+export async function authenticateApiCall(db: Executor, token: string, rule: RateRule, now = new Date()): Promise<AuthenticatedCall | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const row = await db
-    .selectFrom("apiTokens")
-    .innerJoin("users", "users.id", "apiTokens.userId")
-    .select(["apiTokens.id", "apiTokens.userId", "apiTokens.lastUsedAt"])
-    .where("apiTokens.tokenHash", "=", hashToken(token))
-    .where("apiTokens.revokedAt", "is", null)
-    .where("users.deactivatedAt", "is", null)
-    .executeTakeFirst();
+  // The counter's key is the rule's with the token's id, which only the database knows yet.
+  const { key, windowStart, retryAfterSeconds } = rateWindow(rule, "", now);
+  const { rows } = await sql<{ tokenId: string; userId: string; hits: number; memberships: ActorMembership[] }>`
+    with token as materialized (
+      select t.id, t.user_id, t.last_used_at from api_tokens t join users u on u.id = t.user_id
+      where t.token_hash = ${hashToken(token)} and t.revoked_at is null and u.deactivated_at is null
+    ),
+    used as (
+      update api_tokens set last_used_at = ${now} from token
+      where api_tokens.id = token.id and (token.last_used_at is null or token.last_used_at < ${new Date(now.getTime() - 60_000)})
+    ),
+    hit as (
+      insert into rate_limits (key, window_start, hits) select ${key} || token.id::text, ${windowStart}, 1 from token where ${relaxedCommit(db)}
+      on conflict (key, window_start) do update set hits = rate_limits.hits + 1
+      returning hits
+    )
+    select token.id as token_id, token.user_id, (select hits from hit) as hits, ${activeMembershipsJson(sql`token.user_id`)} as memberships
+    from token
+  `.execute(db);
+  const row = rows[0];
   if (!row) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db.updateTable("apiTokens").set({ lastUsedAt: now }).where("id", "=", row.id).execute();
-  }
-  return { userId: row.userId, tokenId: row.id };
+  return { tokenId: row.tokenId, userId: row.userId, memberships: row.memberships, rate: { allowed: row.hits <= rule.max, retryAfterSeconds } };
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Executor } from "../../../db/client.ts";
 
 /**
@@ -27,23 +27,36 @@ export interface RateCheck {
   retryAfterSeconds: number;
 }
 
-/** Counts one hit against `rule` for `subject`; refuses once the window's budget is spent. */
-export async function hitRateLimit(db: Executor, rule: RateRule, subject: string, now = new Date()): Promise<RateCheck> {
+/** The window `now` falls in, the counter's key, and how long until the window ends. */
+export function rateWindow(rule: RateRule, subject: string, now = new Date()): { key: string; windowStart: Date; retryAfterSeconds: number } {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const key = `${rule.name}:${subject.toLowerCase()}`;
-  // A lost counter (a crash within the WAL writer's delay) only forgets a few hits: its commit need not wait for the
-  // disk, which an API call paid on every request. set_config(…, true) lasts until the end of this statement's own
-  // transaction; inside a caller's transaction it would relax that transaction's commit too, so it is left out there.
-  const relaxCommit = db.isTransaction ? sql`` : sql`where (select set_config('synchronous_commit', 'off', true)) is not null`;
+  return {
+    key: `${rule.name}:${subject.toLowerCase()}`,
+    windowStart,
+    retryAfterSeconds: Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000),
+  };
+}
+
+/**
+ * A condition that relaxes the commit of the statement it is part of: a lost counter (a crash within the WAL writer's
+ * delay) only forgets a few hits, so its commit need not wait for the disk, which an API call paid on every request.
+ * set_config(…, true) lasts until the end of the statement's own transaction; inside a caller's transaction it would
+ * relax that transaction's commit too, so it is left out there.
+ */
+export function relaxedCommit(db: Executor): RawBuilder<unknown> {
+  return db.isTransaction ? sql`true` : sql`(select set_config('synchronous_commit', 'off', true)) is not null`;
+}
+
+/** Counts one hit against `rule` for `subject`; refuses once the window's budget is spent. */
+export async function hitRateLimit(db: Executor, rule: RateRule, subject: string, now = new Date()): Promise<RateCheck> {
+  const { key, windowStart, retryAfterSeconds } = rateWindow(rule, subject, now);
   const { rows } = await sql<{ hits: number }>`
-    insert into rate_limits (key, window_start, hits) select ${key}, ${windowStart}, 1 ${relaxCommit}
+    insert into rate_limits (key, window_start, hits) select ${key}, ${windowStart}, 1 where ${relaxedCommit(db)}
     on conflict (key, window_start) do update set hits = rate_limits.hits + 1
     returning hits
   `.execute(db);
-  const row = rows[0]!;
-  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
-  return { allowed: row.hits <= rule.max, retryAfterSeconds };
+  return { allowed: rows[0]!.hits <= rule.max, retryAfterSeconds };
 }
 
 /** Checks several limits; every one is counted so that an attacker cannot dodge one by tripping another. */
