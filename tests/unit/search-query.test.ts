@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MARK_END, MARK_START, MAX_QUERY_LENGTH, prepareQuery, snippetHtml, snippetParts, snippetText } from "../../app/features/search/query.ts";
 import { bestWindow, foldForMatching, highlightWindow, SNIPPET_WORDS } from "../../app/features/search/snippet-window.ts";
@@ -68,6 +69,21 @@ describe("snippet window", () => {
     const window = bestWindow(text, ["person", "age", "sant"]);
     expect(text.slice(window.start, window.end)).toContain("Les personnes âgées et leur santé.");
     expect(window.end - window.start).toBeLessThanOrEqual(700);
+  });
+
+  it("finds a stem in a word whatever its accents and capitals, wherever it stands in a long text", () => {
+    const targets = ["Âgées", "ÉNERGÉTIQUE", "précarité", "Séjours", "hôpital", "Œuvre", "Çà", "İzmir", "naïveté"];
+    fc.assert(
+      fc.property(fc.constantFrom(...targets), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 4 }), (word, before, cut) => {
+        // Filler words starting with none of the targets' letters, so that the target is the only match.
+        const filler = (count: number) => "lundi mardi jeudi rendez-vous tour ".repeat(Math.ceil(count / 35)).slice(0, count);
+        const text = `${filler(before)} ${word} ${filler(2000)}`;
+        const stem = foldForMatching(word).slice(0, Math.max(1, foldForMatching(word).length - cut));
+        const window = bestWindow(text, [stem]);
+        expect(text.slice(window.start, window.end)).toContain(` ${word} `);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("shows the beginning when no word is found (a match beyond the stored excerpt), and short texts whole", () => {

@@ -23,12 +23,45 @@ function baseLetter(character: string): string {
   return base;
 }
 
+/** Lower-case, one character for one character (toLowerCase keeps the length except for a few letters, such as İ). */
+function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.length === text.length ? lower : [...text].map((c) => (c.toLowerCase().length === c.length ? c.toLowerCase() : c)).join("");
+}
+
 /** Lower-case and accent-free, one character for one character, so that positions stay those of the original. */
 export function foldForMatching(text: string): string {
-  const lower = text.toLowerCase();
-  // toLowerCase keeps the length except for a few letters (İ): then fold character by character.
-  const source = lower.length === text.length ? lower : [...text].map((c) => (c.toLowerCase().length === c.length ? c.toLowerCase() : c)).join("");
-  return source.replace(/[\u00c0-\u024f]/g, baseLetter);
+  return lowerSameLength(text).replace(/[\u00c0-\u024f]/g, baseLetter);
+}
+
+/** For each letter, the characters foldForMatching turns into it (é, è, ê, ë for e…). */
+const foldingInto = new Map<string, string[]>();
+for (let code = 0xc0; code <= 0x24f; code++) {
+  const character = String.fromCharCode(code);
+  const base = baseLetter(character);
+  if (base !== character) foldingInto.set(base, [...(foldingInto.get(base) ?? []), character]);
+}
+
+const stemPatterns = new Map<string, RegExp>();
+
+/**
+ * Where `stem` starts a word of a lower-cased text, as it would in the folded text: each of its letters also matches
+ * the accented letters that fold into it. Folding each stored excerpt (up to 20,000 characters, a replacement per
+ * accented letter) was most of the cost of a page's snippets.
+ */
+function stemPattern(stem: string): RegExp {
+  let pattern = stemPatterns.get(stem);
+  if (!pattern) {
+    const letters = [...stem].map((letter) => {
+      const escaped = letter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const variants = foldingInto.get(letter);
+      return variants ? `[${escaped}${variants.join("")}]` : escaped;
+    });
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${letters.join("")}`, "gu");
+    if (stemPatterns.size >= 1_000) stemPatterns.clear();
+    stemPatterns.set(stem, pattern);
+  }
+  return pattern;
 }
 
 export interface SnippetWindow {
@@ -42,12 +75,11 @@ export interface SnippetWindow {
  */
 export function bestWindow(text: string, stems: string[], width = SNIPPET_WINDOW): SnippetWindow {
   if (text.length <= width + LEAD) return { start: 0, end: text.length };
-  const folded = foldForMatching(text);
+  const lower = lowerSameLength(text);
   const occurrences: Array<{ at: number; stem: number }> = [];
   for (const [index, stem] of stems.entries()) {
     if (!stem) continue;
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "gu");
-    for (const match of folded.matchAll(pattern)) {
+    for (const match of lower.matchAll(stemPattern(stem))) {
       occurrences.push({ at: match.index, stem: index });
       if (occurrences.length >= MAX_OCCURRENCES) break;
     }
