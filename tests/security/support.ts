@@ -247,20 +247,31 @@ const WORKER_UPDATED_TABLES = new Set(["mail_outbox"]);
  * Per table, its row count and the sum of its rows' xmin (the transaction that wrote each row version): any
  * insert, update or delete changes one of them, and it costs one scan, cheap enough to take after every request.
  */
+/** The fingerprint's statement for each database: its tables are listed once (information_schema is slow on PGlite). */
+const fingerprintQueries = new WeakMap<Executor, string>();
+
 export async function databaseFingerprint(db: Executor): Promise<Record<string, string>> {
+  let query = fingerprintQueries.get(db);
+  if (!query) {
+    query = await fingerprintQuery(db);
+    fingerprintQueries.set(db, query);
+  }
+  const result = await sql<{ name: string; hash: string }>`${sql.raw(query)}`.execute(db);
+  return Object.fromEntries(result.rows.map((row) => [row.name, row.hash]));
+}
+
+async function fingerprintQuery(db: Executor): Promise<string> {
   const tables = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db);
   const names = tables.rows.map((row) => row.name).filter((name) => !VOLATILE_TABLES.has(name));
-  const query = names
+  return names
     .map((name) =>
       WORKER_UPDATED_TABLES.has(name)
         ? `select '${name}' as name, count(*)::text || ':' || md5(coalesce(string_agg(id::text, ',' order by id), '')) as hash from "${name}"`
         : `select '${name}' as name, count(*)::text || ':' || coalesce(sum(xmin::text::bigint), 0)::text as hash from "${name}"`,
     )
     .join(" union all ");
-  const result = await sql<{ name: string; hash: string }>`${sql.raw(query)}`.execute(db);
-  return Object.fromEntries(result.rows.map((row) => [row.name, row.hash]));
 }
 
 /** The tables whose content differs between two fingerprints. */
