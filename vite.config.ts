@@ -1,5 +1,24 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Groups of tests TABLEE_TEST_SKIP may leave out (comma-separated). CI (.ci/run) runs the unit tests and all the
+ * server-side tests on PGlite, and everything but the unit tests on PostgreSQL, browser tests included: every test
+ * runs, the server-side ones on both databases, in under 20 minutes on a 2-core machine. `npm test` runs them all.
+ */
+const TEST_GROUPS: Record<string, string[]> = {
+  unit: ["tests/unit/**"],
+  browser: ["tests/e2e/**", "tests/security/xss.test.ts"],
+};
+const skippedTests = (process.env.TABLEE_TEST_SKIP ?? "")
+  .split(",")
+  .map((group) => group.trim())
+  .filter(Boolean)
+  .flatMap((group) => {
+    const globs = TEST_GROUPS[group];
+    if (!globs) throw new Error(`TABLEE_TEST_SKIP : groupe inconnu « ${group} » (connus : ${Object.keys(TEST_GROUPS).join(", ")})`);
+    return globs;
+  });
 
 export default defineConfig({
   // Under vitest the Remix plugin is left out: tests import modules directly and run against the built app.
@@ -31,8 +50,12 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...skippedTests],
     globalSetup: ["tests/support/global-setup.ts"],
     pool: "forks",
+    // Test files of one worker share its modules (each file still starts its own app and database): loading the
+    // app's modules again for every file took ~90 s of a run's 220 in unit and integration tests alone.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     fileParallelism: true,

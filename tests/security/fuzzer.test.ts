@@ -13,7 +13,7 @@ import { changedTables, databaseFingerprint, intentsIn, notFrench, prepareSecuri
  * refusal speaks French, and a refused request writes nothing.
  *
  * SECURITY_FUZZ_SEED replays a run (the seed is printed); SECURITY_FUZZ_REQUESTS
- * sets the budget (default 1500: about 40 s per database on this 2-core machine, 3000 per CI run; 5000 for a deeper run).
+ * sets the budget (default 1500: about 90 s on this 2-core machine; CI sends 1000 per database; 5000 for a deeper run).
  */
 
 const seed = Number(process.env.SECURITY_FUZZ_SEED ?? randomInt(2 ** 31));
