@@ -12,15 +12,21 @@
  * has cores, at least 2): in one process, applying every update in 50 Y.Docs
  * saturated it, and the figures measured the clients more than the server.
  *
+ * Each client waits 1/BENCH_RATE after each of its edits, so that the rate is the one the machine carries: on 2 cores,
+ * the 50 clients applying every update keep themselves under 5 a second (the rate reached is printed); at a fixed 5 a
+ * second the clients alone overloaded the machine (the bare relay's p50 reached 1.3–1.6 s) and every figure grew
+ * with the length of the run.
+ *
  * Environment: BENCH_CLIENTS (50), BENCH_SECONDS (30), BENCH_RATE (5 per second),
  * BENCH_BIG_MB (10), DATABASE_URL (PostgreSQL instead of a temporary PGlite folder),
  * BENCH_SERVER_NODE_ARGS (options of the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
+import WebSocket from "ws";
 import * as Y from "yjs";
 import { createDb, type DatabaseHandle } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
@@ -176,9 +182,53 @@ async function connected(socket: Socket) {
   });
 }
 
-function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+/**
+ * The server's memory after a full garbage collection, in kilobytes: its JavaScript heap plus the buffers outside it
+ * (Yjs states are Uint8Arrays), read through the inspector it was started with (--inspect=127.0.0.1:0). Its resident
+ * size moved by tens of megabytes as V8 grew and gave back its heap, more than what 270 documents hold, and once gave
+ * a negative figure per connection.
+ */
+class ServerMemory {
+  private nextId = 1;
+  private readonly pending = new Map<number, (result: unknown) => void>();
+  private constructor(private readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+      if (message.id) this.pending.get(message.id)?.(message.result);
+    });
+  }
+
+  static async connect(serverOutput: () => string): Promise<ServerMemory> {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(serverOutput())?.[1];
+    if (!url) throw new Error("Le serveur n'a pas ouvert d'inspecteur (--inspect) : mémoire non mesurable");
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    return new ServerMemory(socket);
+  }
+
+  private send(method: string, params: object = {}): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async kilobytes(): Promise<number> {
+    await this.send("HeapProfiler.collectGarbage");
+    const reply = (await this.send("Runtime.evaluate", {
+      expression: "(() => { const m = process.memoryUsage(); return m.heapUsed + m.external; })()",
+      returnByValue: true,
+    })) as { result: { value: number } };
+    return reply.result.value / 1024;
+  }
+
+  close() {
+    this.socket.close();
+  }
 }
 
 async function measureTablee(url: string, cookie: string, documentId: string, big: { id: string; bytes: number }) {
@@ -228,21 +278,21 @@ async function openDocuments(url: string, cookie: string, documents: string[], w
 }
 
 /**
- * Resident memory of the server per connection and per open document. A first tenth of the documents warms the
+ * Memory of the server (heap and buffers, after a full collection) per connection and per open document. A first tenth of the documents warms the
  * server up (code compiled, pools and caches filled on first use) and stays open; the rest are measured.
  */
-async function measureMemory(url: string, cookie: string, pid: number, documents: string[]) {
+async function measureMemory(url: string, cookie: string, memory: ServerMemory, documents: string[]) {
   const warmUp = documents.slice(0, Math.ceil(documents.length / 10));
   const measured = documents.slice(warmUp.length);
   const warmSockets = await openDocuments(url, cookie, warmUp, "open", await openDocuments(url, cookie, warmUp, "connect"));
   await sleep(3000);
-  const before = rssKb(pid);
+  const before = await memory.kilobytes();
   const sockets = await openDocuments(url, cookie, measured, "connect");
   await sleep(1500);
-  const withConnections = rssKb(pid);
+  const withConnections = await memory.kilobytes();
   await openDocuments(url, cookie, measured, "open", sockets);
   await sleep(1500);
-  const withDocuments = rssKb(pid);
+  const withDocuments = await memory.kilobytes();
   for (const socket of [...warmSockets, ...sockets]) socket.close();
   return {
     perConnectionKb: (withConnections - before) / measured.length,
@@ -254,7 +304,7 @@ async function main() {
   console.log(`Préparation : ${CLIENTS} clients, ${RATE} modifications/s chacun, ${SECONDS} s par mesure, document de ${BIG_MB} Mo…`);
   const storage = await prepareStorage();
   const tableePort = await freePort();
-  const server = await startChildServer(storage.env, tableePort, process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean));
+  const server = await startChildServer(storage.env, tableePort, ["--inspect=127.0.0.1:0", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])]);
   const relayPort = await freePort();
   const relay = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "relay-server.ts")], {
     env: { ...process.env, PORT: String(relayPort) },
@@ -271,7 +321,9 @@ async function main() {
     // its last reader) fell inside this one and made the figure negative. Its documents are released (30 s after
     // their sockets close) while the relay is measured.
     console.log("Mesure : mémoire du serveur par connexion et par document ouvert…");
-    const memory = await measureMemory(server.url, cookie, server.process.pid!, storage.memoryDocuments);
+    const serverMemory = await ServerMemory.connect(server.output);
+    const memory = await measureMemory(server.url, cookie, serverMemory, storage.memoryDocuments);
+    serverMemory.close();
     console.log("Mesure : relais socket.io nu…");
     const relayResult = await measureRelay(`http://127.0.0.1:${relayPort}`);
     console.log("Mesure : Tablée, au repos puis pendant le chargement du gros document…");
@@ -295,15 +347,19 @@ async function main() {
       undelivered: tablee.idle.lost + tablee.loaded.lost,
       relay_delivered: relayResult.latencies.length,
       relay_undelivered: relayResult.lost,
+      // Each client edits again RATE⁻¹ after its previous edit, so a busy machine lowers the rate: what it reached.
+      edits_per_second_per_client: round((tablee.idle.latencies.length + tablee.idle.lost) / CLIENTS / SECONDS),
+      loaded_edits_per_second_per_client: round((tablee.loaded.latencies.length + tablee.loaded.lost) / CLIENTS / SECONDS),
+      relay_edits_per_second_per_client: round((relayResult.latencies.length + relayResult.lost) / CLIENTS / SECONDS),
       client_processes: WORKERS,
       mem_per_doc_kb: round(memory.perDocumentKb, 1),
       mem_per_conn_kb: round(memory.perConnectionKb, 1),
       database: process.env.DATABASE_URL ? "postgres" : "pglite",
     };
     console.log("");
-    console.log(`relais nu         p50 ${figures.relay_p50_ms} ms   p99 ${figures.relay_p99_ms} ms   (${figures.relay_delivered} mises à jour)`);
-    console.log(`Tablée au repos   p50 ${figures.p50_ms} ms   p99 ${figures.p99_ms} ms   ratio p99 / relais ${figures.p99_ratio_vs_relay} (objectif ≤ 1,5)`);
-    console.log(`Tablée en charge  p50 ${figures.loaded_p50_ms} ms   p99 ${figures.loaded_p99_ms} ms   ratio / repos ${figures.loaded_p99_ratio_vs_idle} (objectif ≤ 2) — ${figures.big_document_loads} chargements de ${BIG_MB} Mo`);
+    console.log(`relais nu         p50 ${figures.relay_p50_ms} ms   p99 ${figures.relay_p99_ms} ms   (${figures.relay_delivered} mises à jour, ${figures.relay_edits_per_second_per_client} par seconde et par client)`);
+    console.log(`Tablée au repos   p50 ${figures.p50_ms} ms   p99 ${figures.p99_ms} ms   ratio p99 / relais ${figures.p99_ratio_vs_relay} (objectif ≤ 1,5) — ${figures.edits_per_second_per_client} modifications par seconde et par client`);
+    console.log(`Tablée en charge  p50 ${figures.loaded_p50_ms} ms   p99 ${figures.loaded_p99_ms} ms   ratio / repos ${figures.loaded_p99_ratio_vs_idle} (objectif ≤ 2) — ${figures.big_document_loads} chargements de ${BIG_MB} Mo, ${figures.loaded_edits_per_second_per_client} modifications par seconde et par client`);
     console.log(`mémoire           ${figures.mem_per_doc_kb} Ko par document ouvert, ${figures.mem_per_conn_kb} Ko par connexion`);
     console.log(JSON.stringify(figures));
   } finally {
