@@ -75,6 +75,19 @@ describe("compaction from the live document", () => {
     }
   });
 
+  it("gives a reader every update even while other processes compact the document", async () => {
+    const document = await createDocument(db, { networkId, kind: "note", title: "Lecture pendant compactage", createdBy: null });
+    const written: string[] = [];
+    for (let round = 0; round < 80; round++) {
+      const part = `Partie ${round}. `;
+      await appendUpdate(db, document.id, typed((await loadState(db, document.id)).state, part), null);
+      written.push(part);
+      // A compaction commits while readers load: each must see the old snapshot with its updates, or the new one.
+      const [, ...texts] = await Promise.all([compactDocument(db, document.id, { autoRevision: false }), ...Array.from({ length: 8 }, () => storedText(document.id))]);
+      for (const text of texts) expect(text, `tour ${round}`).toBe(written.join(""));
+    }
+  });
+
   it("renders the snapshot from the live copy, for readers and search", async () => {
     const document = await createDocument(db, { networkId, kind: "note", title: "Rendu", createdBy: null });
     const registry = new DocumentRegistry({ db });

@@ -52,25 +52,37 @@ export interface StoredState {
 }
 
 /**
- * The snapshot plus every update row still stored. Rows are not filtered by id:
- * ids come from a sequence, and a row with a smaller id may commit after a
- * larger one, so "ids above the snapshot's" could skip it. Compaction deletes
- * exactly the rows it folded in; Yjs ignores anything applied twice.
+ * The snapshot plus every update row still stored, read by one statement so
+ * that both come from the same moment: read apart, a compaction committing in
+ * between (another process, or this one) would leave the old snapshot and
+ * only the updates written after the new one, losing those it folded in.
+ * Rows are not filtered by id: ids come from a sequence, and a row with a
+ * smaller id may commit after a larger one, so "ids above the snapshot's"
+ * could skip it. Compaction deletes exactly the rows it folded in; Yjs ignores
+ * anything applied twice.
  */
 export async function loadState(db: Executor, documentId: string): Promise<StoredState> {
-  const snapshot = await db.selectFrom("documentSnapshots").select(["state", "lastUpdateId"]).where("documentId", "=", documentId).executeTakeFirst();
-  const updates = await db
-    .selectFrom("documentUpdates")
-    .select(["id", "update"])
+  const rows = await db
+    .selectFrom("documentSnapshots")
+    .select([sql<boolean>`true`.as("isSnapshot"), "state as data", "lastUpdateId as id"])
     .where("documentId", "=", documentId)
+    .unionAll(
+      db
+        .selectFrom("documentUpdates")
+        .select([sql<boolean>`false`.as("isSnapshot"), "update as data", "id"])
+        .where("documentId", "=", documentId),
+    )
+    .orderBy("isSnapshot", "desc")
     .orderBy("id")
     .execute();
-  const parts = [...(snapshot ? [snapshot.state] : []), ...updates.map((row) => row.update)];
+  const snapshot = rows[0]?.isSnapshot ? rows[0] : undefined;
+  const updates = snapshot ? rows.slice(1) : rows;
+  const parts = rows.map((row) => row.data);
   return {
     state: parts.length ? Y.mergeUpdates(parts) : Y.encodeStateAsUpdate(new Y.Doc()),
     updateIds: updates.map((row) => row.id),
     pendingUpdates: updates.length,
-    snapshotMark: snapshot ? snapshot.lastUpdateId : null,
+    snapshotMark: snapshot ? snapshot.id : null,
   };
 }
 
