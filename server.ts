@@ -21,6 +21,7 @@ import { createDb, type DatabaseHandle } from "./db/client.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { describeDemoAccounts, seedDemo } from "./db/seed/demo.ts";
 import { attachRealtime, type Realtime } from "./realtime/server.ts";
+import type { RegistryTuning } from "./realtime/collab/registry.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** Where `npm run build` wrote the app (TABLEE_BUILD_DIR lets two checkouts' builds not collide). */
@@ -35,7 +36,7 @@ export interface StartOptions {
   /** Port 0 picks a free one (tests). */
   port?: number;
   /** Compaction and release timings of co-edited documents (tests shorten them). */
-  realtime?: { compactAfterUpdates?: number; compactAfterQuietMs?: number; releaseAfterIdleMs?: number };
+  realtime?: RegistryTuning;
   /**
    * The hourly housekeeping and the convention renewal reminders (first run 10 s after start). On by default; test
    * apps turn them off, so that nothing changes the database behind a test's back (they call the jobs themselves).

@@ -11,7 +11,7 @@ import { MAX_UPDATE_BYTES, UPDATE_BURST, UPDATE_RATE_PER_SECOND } from "../app/f
 import { findMeeting } from "../app/features/roundtables/meetings.server.ts";
 import { AGENDA_EVENTS, agendaRoom, type AgendaWatchReply, type AgendaWatchRequest } from "./agenda-protocol.ts";
 import { withSessionIdentity } from "./awareness-identity.ts";
-import { DocumentRegistry } from "./collab/registry.ts";
+import { DocumentRegistry, type RegistryTuning } from "./collab/registry.ts";
 import { UpdateBatcher } from "./collab/update-batcher.ts";
 import {
   EVENTS,
@@ -47,7 +47,7 @@ export interface RealtimeOptions {
   /** Set when several processes share one PostgreSQL: rooms and documents are kept in step through it. */
   databaseUrl?: string;
   log?: (line: string) => void;
-  registry?: { compactAfterUpdates?: number; compactAfterQuietMs?: number; releaseAfterIdleMs?: number };
+  registry?: RegistryTuning;
 }
 
 export interface Realtime {
@@ -240,11 +240,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           // A malformed state vector: send everything, the client ignores what it has.
           update = registry.encodeMissing(entry, new Uint8Array([0]));
         }
+        const serverVector = registry.stateVector(entry);
+        // The reply is what the server held at this moment, sent once all of it is stored; later updates reach the
+        // client through the room it has joined.
+        await registry.storedSoFar(entry);
+        if (!registry.holds(entry)) return reply({ ok: false, error: "unavailable" });
         reply({
           ok: true,
           canWrite: can(actor, { action: "document.write", ...document }),
           update,
-          stateVector: registry.stateVector(entry),
+          stateVector: serverVector,
           awareness: registry.encodeAwareness(entry),
         });
       } catch (error) {

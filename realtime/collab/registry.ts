@@ -20,12 +20,17 @@ export interface RegistryOptions {
   compactAfterUpdates?: number;
   compactAfterQuietMs?: number;
   releaseAfterIdleMs?: number;
+  /** Group commit's interval (GROUP_COMMIT_INTERVAL_MS); tests lengthen it to hold an update on its way to the disk. */
+  groupCommitIntervalMs?: number;
   log?: (line: string) => void;
   /** Called when a document is dropped from memory because a write failed: its clients must join again. */
   onEvict?: (documentId: string) => void;
   /** Called with what compaction found stored but unheard here (another process's update): for this process's clients. */
   onMissed?: (documentId: string, update: Uint8Array) => void;
 }
+
+/** The registry's timings, which a server's caller (tests, benchmarks) may change. */
+export type RegistryTuning = Pick<RegistryOptions, "compactAfterUpdates" | "compactAfterQuietMs" | "releaseAfterIdleMs" | "groupCommitIntervalMs">;
 
 export interface LiveDocument {
   id: string;
@@ -53,6 +58,8 @@ export interface LiveDocument {
   quietTimer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
   compaction: Promise<unknown>;
+  /** Client updates applied to `doc` (and relayed) whose storing has not finished. */
+  storing: Set<Promise<void>>;
 }
 
 export type ApplyResult = { ok: true } | { ok: false; error: UpdateError };
@@ -70,7 +77,7 @@ export class DocumentRegistry {
 
   constructor(options: RegistryOptions) {
     this.db = options.db;
-    this.commits = new GroupCommit(options.db);
+    this.commits = new GroupCommit(options.db, options.groupCommitIntervalMs);
     this.onEvict = options.onEvict ?? (() => {});
     this.onMissed = options.onMissed ?? (() => {});
     this.compactAfterUpdates = options.compactAfterUpdates ?? 500;
@@ -108,6 +115,7 @@ export class DocumentRegistry {
         pendingSinceCompaction: 0,
         snapshotMark: null,
         compaction: Promise.resolve(),
+        storing: new Set(),
         ready: Promise.resolve(),
       };
       doc.on("update", () => {
@@ -169,12 +177,16 @@ export class DocumentRegistry {
     Y.applyUpdate(this.built(entry), update, "client");
     entry.approxBytes += update.byteLength;
     relay();
+    const storing = this.commits.store({ documentId: entry.id, update, userId });
+    entry.storing.add(storing);
     try {
-      await this.commits.store({ documentId: entry.id, update, userId });
+      await storing;
     } catch (error) {
       this.evict(entry.id);
       this.onEvict(entry.id);
       throw error;
+    } finally {
+      entry.storing.delete(storing);
     }
     entry.pendingSinceCompaction += 1;
     this.scheduleCompaction(entry);
@@ -185,6 +197,21 @@ export class DocumentRegistry {
   evict(documentId: string): void {
     const entry = this.live.get(documentId);
     if (entry) this.unload(entry);
+  }
+
+  /**
+   * Settles once every client update applied to the live copy until now is stored (later ones are not waited for,
+   * so a join during steady typing is not starved). A joining client sends only what lies beyond the server's state
+   * vector, so the vector it receives must not count an update still on its way to the disk: a client that sent it,
+   * lost its connection before the acknowledgement and joins again would take it as saved and never send it again.
+   */
+  storedSoFar(entry: LiveDocument): Promise<unknown> {
+    return Promise.allSettled([...entry.storing]);
+  }
+
+  /** Whether `entry` is still this document's copy in memory (a failed write drops it). */
+  holds(entry: LiveDocument): boolean {
+    return this.live.get(entry.id) === entry;
   }
 
   /** What a client must receive to catch up from `stateVector`; a newcomer's (empty) vector reuses one encoding. */

@@ -79,3 +79,32 @@ describe("co-editing over socket.io", () => {
     }
   });
 });
+
+describe("an edit whose acknowledgement was lost with the connection", () => {
+  it("counts as saved after reconnecting only once the server has stored it", async () => {
+    // Writes at least 400 ms apart: the second edit waits that long on its way to the disk.
+    const slow = await startTestApp({ realtime: { groupCommitIntervalMs: 400 } });
+    const network = await slow.database.db.selectFrom("networks").select("id").where("slug", "like", "tables-rondes%").executeTakeFirstOrThrow();
+    const document = await createDocument(slow.database.db, { networkId: network.id, kind: "note", title: "Coupure", createdBy: null });
+    const director = openEditor(slow.url, await sessionCookieFor(slow.url, "direction@ccas-ermont.demo.tablee.fr"), document.id);
+    const elected = openEditor(slow.url, await sessionCookieFor(slow.url, "elu@ccas-franconville.demo.tablee.fr"), document.id);
+    try {
+      await Promise.all([whenSynced(director), whenSynced(elected)]);
+      elected.text.insert(0, "Premier. ");
+      await waitFor(() => director.text.toString() === "Premier. ", 5000, "premier relais");
+      director.text.insert(director.text.length, "Envoyé juste avant la coupure.");
+      // The server relays the edit at once (the other editor sees it) but stores it only later.
+      await waitFor(() => elected.text.toString().includes("coupure"), 5000, "relais");
+      director.socket.disconnect();
+      director.socket.connect();
+      await director.provider.whenSaved(5000);
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, (await loadState(slow.database.db, document.id)).state);
+      expect(stored.getText("test").toString()).toBe("Premier. Envoyé juste avant la coupure.");
+    } finally {
+      director.close();
+      elected.close();
+      await slow.close();
+    }
+  });
+});
