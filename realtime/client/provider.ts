@@ -46,6 +46,11 @@ export class SocketIOProvider {
   private destroyed = false;
   private batch: Uint8Array[] = [];
   private batchScheduled = false;
+  /**
+   * Counts connections: a reply to an update sent over an earlier one no longer counts (that update was set aside
+   * as unsent when the connection dropped, and the next join sends whatever the server lacks).
+   */
+  private connection = 0;
 
   constructor(options: { socket: Socket; documentId: string; doc?: Y.Doc; awareness?: awarenessProtocol.Awareness }) {
     this.socket = options.socket;
@@ -124,6 +129,7 @@ export class SocketIOProvider {
 
   private onDisconnect = (): void => {
     this.joined = false;
+    this.connection += 1;
     const others = [...this.awareness.getStates().keys()].filter((clientId) => clientId !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
     this.set({
@@ -193,31 +199,33 @@ export class SocketIOProvider {
       this.batchScheduled = false;
       const updates = this.batch;
       this.batch = [];
-      if (updates.length) this.send(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+      if (updates.length === 0) return;
+      // The connection may have dropped since: socket.io would buffer the message and send it before the next join.
+      if (!this.joined || !this.socket.connected) return this.set({ unsent: true });
+      this.send(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
     });
   };
 
   private send(update: Uint8Array): void {
+    const connection = this.connection;
     this.set({ unacknowledged: this.state.unacknowledged + 1 });
+    // Each outcome is one change of state: a listener (whenSaved, the indicator) never sees a half-updated one.
+    const settle = (patch: Partial<ProviderState>, resync: boolean) => {
+      if (this.destroyed || connection !== this.connection) return;
+      this.set({ unacknowledged: Math.max(0, this.state.unacknowledged - 1), ...patch });
+      if (resync) this.scheduleResync();
+    };
     this.socket
       .timeout(ACK_TIMEOUT_MS)
       .emitWithAck(EVENTS.update, { documentId: this.documentId, update } satisfies UpdateMessage)
       .then((reply: UpdateReply) => {
-        if (this.destroyed) return;
-        this.set({ unacknowledged: Math.max(0, this.state.unacknowledged - 1) });
-        if (reply.ok) return;
-        this.set({ error: reply.error });
-        if (reply.error === "read-only") return this.set({ canWrite: false });
-        if (reply.error === "too-large" || reply.error === "document-full" || reply.error === "forbidden") return;
+        if (reply.ok) return settle({}, false);
+        if (reply.error === "read-only") return settle({ error: reply.error, canWrite: false }, false);
+        if (reply.error === "too-large" || reply.error === "document-full" || reply.error === "forbidden") return settle({ error: reply.error }, false);
         // Passing refusals (throttled, unavailable, not joined): the next join sends what the server lacks.
-        this.set({ unsent: true });
-        this.scheduleResync();
+        settle({ error: reply.error, unsent: true }, true);
       })
-      .catch(() => {
-        if (this.destroyed) return;
-        this.set({ unacknowledged: Math.max(0, this.state.unacknowledged - 1), unsent: true });
-        this.scheduleResync();
-      });
+      .catch(() => settle({ unsent: true }, true));
   }
 
   private onRejoin = (message: { documentId?: string }): void => {

@@ -18,7 +18,8 @@ let networkId: string;
 let cookies: string[];
 
 beforeAll(async () => {
-  app = await startTestApp({ realtime: { compactAfterQuietMs: 50, compactAfterUpdates: 25 } });
+  // Writes 80 ms apart keep updates on their way to the disk longer: a client told "saved" too early is caught.
+  app = await startTestApp({ realtime: { compactAfterQuietMs: 50, compactAfterUpdates: 25, groupCommitIntervalMs: 80 } });
   networkId = (await app.database.db.selectFrom("networks").select("id").where("slug", "like", "tables-rondes%").executeTakeFirstOrThrow()).id;
   cookies = await Promise.all(emails.map((email) => sessionCookieFor(app.url, email)));
 });
