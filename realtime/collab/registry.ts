@@ -378,7 +378,7 @@ export class DocumentRegistry {
   private async releaseIdle(entry: LiveDocument): Promise<void> {
     if (entry.holders.size > 0) return;
     await this.compact(entry);
-    if (entry.holders.size === 0 && this.live.get(entry.id) === entry) this.unload(entry);
+    if (entry.holders.size === 0 && this.holds(entry)) this.unload(entry);
   }
 
   private unload(entry: LiveDocument): void {
@@ -386,7 +386,7 @@ export class DocumentRegistry {
     clearTimeout(entry.idleTimer);
     entry.awareness.destroy();
     entry.doc.destroy();
-    if (this.live.get(entry.id) === entry) this.live.delete(entry.id);
+    if (this.holds(entry)) this.live.delete(entry.id);
   }
 }
 
