@@ -206,6 +206,19 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     return data.actor;
   }
 
+  /**
+   * The document for a socket's message, or null once the socket has disconnected: a handler resuming after its
+   * socket left (while it read the database) would otherwise hold the document for a socket id whose disconnection
+   * already released everything, and the document would never leave memory.
+   */
+  async function acquireFor(socket: Socket, documentId: string) {
+    if (!socket.connected) return null;
+    const entry = await registry.acquire(documentId, socket.id);
+    if (socket.connected) return entry;
+    registry.release(documentId, socket.id);
+    return null;
+  }
+
   function takeToken(socket: Socket): boolean {
     const data = socket.data as SocketData;
     const now = Date.now();
@@ -230,7 +243,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         const actor = await currentActor(socket);
         if (!document || !actor) return reply({ ok: false, error: "not-found" });
         if (!can(actor, { action: "document.read", ...document })) return reply({ ok: false, error: "forbidden" });
-        const entry = await registry.acquire(documentId, socket.id);
+        const entry = await acquireFor(socket, documentId);
+        if (!entry) return reply({ ok: false, error: "unavailable" });
         data.documents.set(documentId, document);
         await socket.join(room(documentId));
         let update: Uint8Array;
@@ -271,7 +285,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         if (!actor || !can(actor, { action: "document.read", ...document })) return answer({ ok: false, error: "forbidden" });
         if (!can(actor, { action: "document.write", ...document })) return answer({ ok: false, error: "read-only" });
         if (!takeToken(socket)) return answer({ ok: false, error: "throttled" });
-        const entry = await registry.acquire(document.id, socket.id);
+        const entry = await acquireFor(socket, document.id);
+        if (!entry) return answer({ ok: false, error: "unavailable" });
         const result = await registry.applyClientUpdate(entry, update, data.userId, () => relayUpdate(document.id, update, socket.id));
         answer(result);
       } catch (error) {
@@ -287,7 +302,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       const update = withSessionIdentity(declared, { id: data.userId, name: data.userName });
       if (!update) return;
       try {
-        const entry = await registry.acquire(documentId, socket.id);
+        const entry = await acquireFor(socket, documentId);
+        if (!entry) return;
         registry.applyAwareness(entry, update, socket.id);
         socket.to(room(documentId)).local.emit(EVENTS.awareness, { documentId, update });
         toPeers(EVENTS.peerAwareness, documentId, update);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import * as Y from "yjs";
 import { createDocument } from "../../app/features/documents/documents.server.ts";
 import { MAX_UPDATE_BYTES } from "../../app/features/documents/limits.ts";
@@ -207,5 +208,21 @@ describe("limits", () => {
     const stored = new Y.Doc();
     Y.applyUpdate(stored, (await loadState(app.database.db, document.id)).state);
     expect(stored.getText("test").toString()).toBe("Texte gardé en mémoire");
+  });
+
+  it("releases a document whose opener left while the server was reading it", async () => {
+    const document = await createDocument(app.database.db, { networkId, kind: "note", title: "Ouverte puis quittée", createdBy: null });
+    const opener = openSocket(app.url, await sessionCookieFor(app.url, ERMONT_DIRECTOR));
+    await new Promise<void>((resolve) => opener.once("connect", () => resolve()));
+    // The documents table locked: the join waits on its read of the document while its socket leaves.
+    await app.database.db.transaction().execute(async (tx) => {
+      await sql`lock table documents in access exclusive mode`.execute(tx);
+      opener.emit(EVENTS.join, { documentId: document.id, stateVector: Y.encodeStateVector(new Y.Doc()) }, () => {});
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      opener.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => !app.server.realtime.registry.has(document.id), 5000, "libération");
   });
 });
