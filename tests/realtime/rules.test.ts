@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { createDocument } from "../../app/features/documents/documents.server.ts";
 import { MAX_UPDATE_BYTES } from "../../app/features/documents/limits.ts";
@@ -218,11 +219,12 @@ describe("limits", () => {
     await app.database.db.transaction().execute(async (tx) => {
       await sql`lock table documents in access exclusive mode`.execute(tx);
       opener.emit(EVENTS.join, { documentId: document.id, stateVector: Y.encodeStateVector(new Y.Doc()) }, () => {});
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       opener.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The join resumes once the lock is gone; the document is not held before it does, so give it time to.
+    await sleep(500);
     await waitFor(() => !app.server.realtime.registry.has(document.id), 5000, "libération");
   });
 });
