@@ -8,7 +8,8 @@ import { search } from "../features/search/search.server.ts";
 /** GET /api/v1/search — the results page's search, as JSON (docs: /api/v1/openapi.json). */
 export const loader = ({ request, context }: LoaderFunctionArgs) =>
   handleApi(async () => {
-    const { actor } = await requireApiCaller(context, request);
+    const caller = await requireApiCaller(context, request);
+    const { actor } = caller;
     const url = new URL(request.url);
     const parsed = apiSearchSchema.safeParse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== "")));
     if (!parsed.success) {
@@ -17,7 +18,7 @@ export const loader = ({ request, context }: LoaderFunctionArgs) =>
       return apiError(status, status === 413 ? "payload_too_large" : "invalid_parameter", issue.message);
     }
     const { q, network: slug, kind, organisation, theme, year, page } = parsed.data;
-    const { network, result: results } = await withNetwork(context, actor, slug ?? null, ({ id }) =>
+    const { network, result: results } = await withNetwork(context, caller, slug ?? null, ({ id }) =>
       search(context.db, { actor, networkId: id, query: q, filters: { kind, organisationId: organisation, themeId: theme, year }, page }),
     );
     return Response.json({

@@ -263,6 +263,34 @@ describe("GET /api/v1/search", () => {
     expect(own.body.results.map((r: { title: string }) => r.title)).toEqual(["Personnes âgées du Pays-Haut"]);
   });
 
+  it("asks a member of two networks to name one, searches the one named, and forgets a network left", async () => {
+    const db = app.database.db;
+    const userId = await userIdOf(db, ERMONT_STAFF());
+    const token = await tokenFor(ERMONT_STAFF());
+    const { id: membershipId } = await db
+      .insertInto("memberships")
+      .values({ userId, organisationId: [...paysHaut.organisations.values()][0]!.id, role: "staff" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    try {
+      const unnamed = await api(token, "/api/v1/search?q=personnes+agees");
+      expect(unnamed.status).toBe(400);
+      expect(unnamed.body.error).toEqual({ code: "network_required", message: expect.stringContaining(`${paysHaut.slug}, ${valParisis.slug}`) });
+      const named = await api(token, `/api/v1/search?q=personnes+agees&kind=wiki&network=${paysHaut.slug}`);
+      expect(named.body.network).toEqual({ slug: paysHaut.slug, name: paysHaut.name });
+      expect(named.body.results.map((r: { title: string }) => r.title)).toEqual(["Personnes âgées du Pays-Haut"]);
+
+      await db.updateTable("memberships").set({ deactivatedAt: new Date() }).where("id", "=", membershipId).execute();
+      const left = await api(token, "/api/v1/search?q=personnes+agees&kind=practice");
+      expect(left.status).toBe(200);
+      expect(left.body.network).toEqual({ slug: valParisis.slug, name: valParisis.name });
+      expect(left.body.results.map((r: { title: string }) => r.title)).toEqual(["Séjours seniors à la mer"]);
+      expect((await api(token, `/api/v1/search?q=personnes&network=${paysHaut.slug}`)).status).toBe(404);
+    } finally {
+      await db.deleteFrom("memberships").where("id", "=", membershipId).execute();
+    }
+  });
+
   it("answers JSON errors with French messages and the right status", async () => {
     const token = await tokenFor(ERMONT_STAFF());
     const missing = await api(null, "/api/v1/search?q=x");

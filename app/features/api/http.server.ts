@@ -3,7 +3,7 @@ import type { Network } from "../../../db/schema.ts";
 import { can, type Actor } from "../auth/permissions.ts";
 import { rateRules } from "../auth/rate-limit.server.ts";
 import { findNetworkById, findNetworkBySlug, listNetworksOfUser } from "../network/networks.server.ts";
-import { authenticateApiCall } from "./tokens.server.ts";
+import { authenticateApiCall, type CallerNetwork } from "./tokens.server.ts";
 
 /**
  * The JSON API's HTTP conventions: authentication by personal token only (never by the session cookie, which is
@@ -60,6 +60,8 @@ export async function handleApi(work: () => Promise<Response>, log: (line: strin
 export interface ApiCaller {
   actor: Actor;
   tokenId: string;
+  /** The networks the caller is a member of, read with the token. */
+  networks: CallerNetwork[];
 }
 
 /** The token's user with their own permissions, or a 401; 429 beyond the per-token budget. */
@@ -79,7 +81,7 @@ export async function requireApiCaller(context: AppLoadContext, request: Request
     });
   }
   const actor: Actor = { userId: authenticated.userId, memberships: authenticated.memberships };
-  return { actor, tokenId: authenticated.tokenId };
+  return { actor, tokenId: authenticated.tokenId, networks: authenticated.networks };
 }
 
 /**
@@ -118,21 +120,18 @@ function soleNetworkId(actor: Actor): string | null {
 }
 
 /**
- * `resolveNetwork` and `work` on its id, side by side when the id needs no look-up (no `slug`, and the caller is a
- * member of one network only): the common case of an API call then costs one round trip less.
+ * `work` on the network a request is about (as `resolveNetwork` finds it). The caller's only network, when the request
+ * names none, was read with the token: the common case of an API call then costs no look-up of it.
  */
 export async function withNetwork<T>(
   context: AppLoadContext,
-  actor: Actor,
+  caller: ApiCaller,
   slug: string | null,
   work: (network: Pick<Network, "id">) => Promise<T>,
-): Promise<{ network: Network; result: T }> {
-  const soleId = slug ? null : soleNetworkId(actor);
-  if (soleId) {
-    const [network, result] = await Promise.all([resolveNetwork(context, actor, null), work({ id: soleId })]);
-    return { network, result };
-  }
-  const network = await resolveNetwork(context, actor, slug);
+): Promise<{ network: CallerNetwork; result: T }> {
+  const soleId = slug ? null : soleNetworkId(caller.actor);
+  const sole = soleId ? caller.networks.find((network) => network.id === soleId) : undefined;
+  const network = sole ?? (await resolveNetwork(context, caller.actor, slug));
   return { network, result: await work(network) };
 }
 
