@@ -9,9 +9,9 @@ import { bestWindow, highlightWindow } from "./snippet-window.ts";
 
 /**
  * The one search of Tablée, used by the results page, the header's suggestions and the JSON API.
- * Two statements run side by side: the page (a bounded set of candidates ranked precisely) and the counts
- * (total and facets of the readable matches, capped at COUNT_CAP); snippets are made in JavaScript for the page
- * only, on a bounded window of its text (snippet-window.ts). Why and how it stays fast: docs/decisions/007-search-and-api.md.
+ * One statement returns the page (a bounded set of candidates ranked precisely) with the counts (total and facets of
+ * the readable matches, capped at COUNT_CAP); snippets are made in JavaScript for the page only, on a bounded window
+ * of its text (snippet-window.ts). Why and how it stays fast: docs/decisions/007-search-and-api.md.
  */
 
 export const SEARCH_PAGE_SIZE = 20;
