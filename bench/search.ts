@@ -330,15 +330,15 @@ async function main() {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const endpoint = (query: string) =>
     new Promise<unknown>((resolve, reject) => {
-      const path = `/api/v1/search?q=${encodeURIComponent(query)}`;
-      httpRequest(`${server.url}${path}`, { agent, headers: { authorization: `Bearer ${created.token}`, "accept-encoding": "gzip" } }, (response) => {
+      const address = `/api/v1/search?q=${encodeURIComponent(query)}`;
+      httpRequest(`${server.url}${address}`, { agent, headers: { authorization: `Bearer ${created.token}`, "accept-encoding": "gzip" } }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", reject);
         response.on("end", () => {
           const body = Buffer.concat(chunks);
           const text = (response.headers["content-encoding"] === "gzip" ? gunzipSync(body) : body).toString("utf8");
-          if (response.statusCode !== 200) reject(new Error(`GET ${path} : ${response.statusCode} ${text}`));
+          if (response.statusCode !== 200) reject(new Error(`GET ${address} : ${response.statusCode} ${text}`));
           else resolve(JSON.parse(text));
         });
       })

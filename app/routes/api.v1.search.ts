@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, handleApi, requireApiCaller, withNetwork } from "../features/api/http.server.ts";
+import { apiError, handleApi, requireApiCaller, resolveNetwork } from "../features/api/http.server.ts";
 import { searchKindLabels, searchResultPath } from "../features/search/kinds.ts";
 import { snippetHtml, snippetText } from "../features/search/query.ts";
 import { apiSearchSchema } from "../features/search/schemas.ts";
@@ -9,7 +9,6 @@ import { search } from "../features/search/search.server.ts";
 export const loader = ({ request, context }: LoaderFunctionArgs) =>
   handleApi(async () => {
     const caller = await requireApiCaller(context, request);
-    const { actor } = caller;
     const url = new URL(request.url);
     const parsed = apiSearchSchema.safeParse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== "")));
     if (!parsed.success) {
@@ -18,9 +17,14 @@ export const loader = ({ request, context }: LoaderFunctionArgs) =>
       return apiError(status, status === 413 ? "payload_too_large" : "invalid_parameter", issue.message);
     }
     const { q, network: slug, kind, organisation, theme, year, page } = parsed.data;
-    const { network, result: results } = await withNetwork(context, caller, slug ?? null, ({ id }) =>
-      search(context.db, { actor, networkId: id, query: q, filters: { kind, organisationId: organisation, themeId: theme, year }, page }),
-    );
+    const network = resolveNetwork(caller, slug ?? null);
+    const results = await search(context.db, {
+      actor: caller.actor,
+      networkId: network.id,
+      query: q,
+      filters: { kind, organisationId: organisation, themeId: theme, year },
+      page,
+    });
     return Response.json({
       query: q,
       network: { slug: network.slug, name: network.name },

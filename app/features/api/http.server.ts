@@ -1,9 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
-import type { Network } from "../../../db/schema.ts";
 import { can, type Actor } from "../auth/permissions.ts";
 import { rateRules } from "../auth/rate-limit.server.ts";
-import { findNetworkById, findNetworkBySlug, listNetworksOfUser } from "../network/networks.server.ts";
-import { authenticateApiCall, type CallerNetwork } from "./tokens.server.ts";
+import type { ActorNetwork } from "../auth/actor.server.ts";
+import { authenticateApiCall } from "./tokens.server.ts";
 
 /**
  * The JSON API's HTTP conventions: authentication by personal token only (never by the session cookie, which is
@@ -61,7 +60,7 @@ export interface ApiCaller {
   actor: Actor;
   tokenId: string;
   /** The networks the caller is a member of, read with the token. */
-  networks: CallerNetwork[];
+  networks: ActorNetwork[];
 }
 
 /** The token's user with their own permissions, or a 401; 429 beyond the per-token budget. */
@@ -85,54 +84,26 @@ export async function requireApiCaller(context: AppLoadContext, request: Request
 }
 
 /**
- * The network a request is about: `?network=<slug>`, or the caller's only network. A network the caller is not a
- * member of answers 404, exactly like one that does not exist.
+ * The network a request is about: `?network=<slug>`, or the caller's only network, from the networks read with the
+ * token (no look-up). A network the caller is not a member of answers 404, exactly like one that does not exist.
  */
-export async function resolveNetwork(context: AppLoadContext, actor: Actor, slug: string | null): Promise<Network> {
-  if (!slug) {
-    // The actor's memberships already name its networks: the common case (one network) costs one look-up by id.
-    const soleId = soleNetworkId(actor);
-    if (soleId) {
-      const network = await findNetworkById(context.db, soleId);
-      if (network) return network;
-    }
-    const networks = await listNetworksOfUser(context.db, actor.userId);
-    if (networks.length !== 1) {
-      throw apiError(
-        400,
-        "network_required",
-        networks.length === 0
-          ? "Votre compte n'est membre d'aucun réseau."
-          : `Vous êtes membre de plusieurs réseaux : précisez-en un avec le paramètre network (${networks.map((n) => n.slug).join(", ")}).`,
-      );
-    }
-    slug = networks[0]!.slug;
+export function resolveNetwork(caller: ApiCaller, slug: string | null): ActorNetwork {
+  const viewable = caller.networks.filter((network) => can(caller.actor, { action: "network.view", networkId: network.id }));
+  if (slug) {
+    const network = viewable.find((candidate) => candidate.slug === slug);
+    if (!network) throw apiError(404, "not_found", defaultErrors[404]![1]);
+    return network;
   }
-  const network = await findNetworkBySlug(context.db, slug);
-  if (!network || !can(actor, { action: "network.view", networkId: network.id })) throw apiError(404, "not_found", defaultErrors[404]![1]);
-  return network;
-}
-
-/** The one network the caller is a member of and may view, if there is exactly one. */
-function soleNetworkId(actor: Actor): string | null {
-  const networkIds = [...new Set(actor.memberships.map((membership) => membership.networkId))];
-  return networkIds.length === 1 && can(actor, { action: "network.view", networkId: networkIds[0]! }) ? networkIds[0]! : null;
-}
-
-/**
- * `work` on the network a request is about (as `resolveNetwork` finds it). The caller's only network, when the request
- * names none, was read with the token: the common case of an API call then costs no look-up of it.
- */
-export async function withNetwork<T>(
-  context: AppLoadContext,
-  caller: ApiCaller,
-  slug: string | null,
-  work: (network: Pick<Network, "id">) => Promise<T>,
-): Promise<{ network: CallerNetwork; result: T }> {
-  const soleId = slug ? null : soleNetworkId(caller.actor);
-  const sole = soleId ? caller.networks.find((network) => network.id === soleId) : undefined;
-  const network = sole ?? (await resolveNetwork(context, caller.actor, slug));
-  return { network, result: await work(network) };
+  if (viewable.length !== 1) {
+    throw apiError(
+      400,
+      "network_required",
+      viewable.length === 0
+        ? "Votre compte n'est membre d'aucun réseau."
+        : `Vous êtes membre de plusieurs réseaux : précisez-en un avec le paramètre network (${viewable.map((n) => n.slug).join(", ")}).`,
+    );
+  }
+  return viewable[0]!;
 }
 
 // Above the 2,000,000 characters a text may hold (knowledge/schemas.ts), so that limit answers 422 with its own message.

@@ -8,7 +8,6 @@ import {
   updateWatchPage,
 } from "../knowledge/knowledge.server.ts";
 import { getKnowledge, listKnowledge, type KnowledgeDetail, type KnowledgeKind, type KnowledgeSummary } from "../knowledge/read.server.ts";
-import { findNetworkById } from "../network/networks.server.ts";
 import { searchResultPath } from "../search/kinds.ts";
 import { apiError, handleApi, readJsonBody, requireApiCaller, resolveNetwork, type ApiCaller } from "./http.server.ts";
 
@@ -81,14 +80,16 @@ function refusedInput(error: unknown): never {
 async function readDocument(context: AppLoadContext, caller: ApiCaller, kind: KnowledgeKind, id: string | undefined) {
   if (!id || !UUID.test(id)) throw apiError(404, "not_found", "Cette ressource n'existe pas ou ne vous est pas accessible.");
   const detail = await getKnowledge(context.db, caller.actor, id, kind);
-  const network = await findNetworkById(context.db, detail.networkId);
-  return { detail, network: network! };
+  // Reading it took a membership of its network, so the network is among those read with the token.
+  const network = caller.networks.find((candidate) => candidate.id === detail.networkId);
+  if (!network) throw apiError(404, "not_found", "Cette ressource n'existe pas ou ne vous est pas accessible.");
+  return { detail, network };
 }
 
 export function collectionLoader(kind: KnowledgeKind, { request, context }: LoaderFunctionArgs) {
   return handleApi(async () => {
     const caller = await requireApiCaller(context, request);
-    const network = await resolveNetwork(context, caller.actor, new URL(request.url).searchParams.get("network"));
+    const network = resolveNetwork(caller, new URL(request.url).searchParams.get("network"));
     const items = await listKnowledge(context.db, caller.actor, network.id, kind);
     return Response.json({
       network: network.slug,
@@ -102,9 +103,8 @@ export function collectionAction(kind: KnowledgeKind, { request, context }: Acti
     if (request.method !== "POST") throw apiError(405, "method_not_allowed", "Utilisez POST pour créer, PATCH sur /{id} pour modifier.");
     const caller = await requireApiCaller(context, request);
     const raw = await readJsonBody(request);
-    const network = await resolveNetwork(
-      context,
-      caller.actor,
+    const network = resolveNetwork(
+      caller,
       raw && typeof raw === "object" && typeof (raw as { network?: unknown }).network === "string"
         ? (raw as { network: string }).network
         : null,

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client.ts";
-import { activeMembershipsJson } from "../auth/actor.server.ts";
+import { activeMembershipsJson, activeNetworksJson, type ActorNetwork } from "../auth/actor.server.ts";
 import type { ActorMembership } from "../auth/permissions.ts";
 import { rateWindow, relaxedCommit, type RateCheck, type RateRule } from "../auth/rate-limit.server.ts";
 import { hashToken, newToken } from "../auth/tokens.server.ts";
@@ -64,18 +64,12 @@ export async function revokeApiToken(db: Executor, input: { userId: string; toke
   return Number(result.numUpdatedRows) > 0;
 }
 
-export interface CallerNetwork {
-  id: string;
-  slug: string;
-  name: string;
-}
-
 export interface AuthenticatedCall {
   tokenId: string;
   userId: string;
   memberships: ActorMembership[];
   /** The networks of those memberships: an API call about the caller's only network needs no look-up of it. */
-  networks: CallerNetwork[];
+  networks: ActorNetwork[];
   /** This call, counted against the token's budget (`rule`). */
   rate: RateCheck;
 }
@@ -89,7 +83,7 @@ export async function authenticateApiCall(db: Executor, token: string, rule: Rat
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   // The counter's key is the rule's with the token's id, which only the database knows yet.
   const { key, windowStart, retryAfterSeconds } = rateWindow(rule, "", now);
-  const { rows } = await sql<{ tokenId: string; userId: string; hits: number; memberships: ActorMembership[]; networks: CallerNetwork[] }>`
+  const { rows } = await sql<{ tokenId: string; userId: string; hits: number; memberships: ActorMembership[]; networks: ActorNetwork[] }>`
     with token as materialized (
       select t.id, t.user_id, t.last_used_at from api_tokens t join users u on u.id = t.user_id
       where t.token_hash = ${hashToken(token)} and t.revoked_at is null and u.deactivated_at is null
@@ -104,9 +98,7 @@ export async function authenticateApiCall(db: Executor, token: string, rule: Rat
       returning hits
     )
     select token.id as token_id, token.user_id, (select hits from hit) as hits, ${activeMembershipsJson(sql`token.user_id`)} as memberships,
-      coalesce((select json_agg(json_build_object('id', n.id, 'slug', n.slug, 'name', n.name) order by n.slug) from networks n
-        where n.id in (select o.network_id from memberships m join organisations o on o.id = m.organisation_id
-                       where m.user_id = token.user_id and m.deactivated_at is null)), '[]'::json) as networks
+      ${activeNetworksJson(sql`token.user_id`)} as networks
     from token
   `.execute(db);
   const row = rows[0];

@@ -2,6 +2,7 @@ import { DEFAULT_THEMES } from "../knowledge/default-themes.ts";
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client.ts";
 import type { Network } from "../../../db/schema.ts";
+import { activeNetworkIds } from "../auth/actor.server.ts";
 import { foldForSearch } from "./normalise.ts";
 
 export async function findNetworkBySlug(db: Executor, slug: string): Promise<Network | undefined> {
@@ -19,14 +20,7 @@ export interface NetworkSummary {
 export async function listNetworksOfUser(db: Executor, userId: string): Promise<NetworkSummary[]> {
   return db
     .selectFrom("networks")
-    .where("networks.id", "in", (eb) =>
-      eb
-        .selectFrom("memberships")
-        .innerJoin("organisations", "organisations.id", "memberships.organisationId")
-        .where("memberships.userId", "=", userId)
-        .where("memberships.deactivatedAt", "is", null)
-        .select("organisations.networkId"),
-    )
+    .where("networks.id", "in", activeNetworkIds(sql`${userId}::uuid`))
     .select((eb) => [
       "networks.id",
       "networks.slug",
